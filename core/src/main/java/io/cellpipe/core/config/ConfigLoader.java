@@ -1,0 +1,97 @@
+package io.cellpipe.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Reads cellpipe.yml strictly: unknown keys, bad values and unset variables stop start-up with the key named. */
+public final class ConfigLoader {
+    private final Function<String, String> environment;
+
+    public ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    public PipelineConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("configuration file " + file + " does not exist; see docs/configuration.md for an example");
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(file.toString(), text);
+    }
+
+    public PipelineConfig parse(String fileName, String yaml) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(fileName + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new ConfigException(fileName + " is empty; see docs/configuration.md for an example");
+        }
+        ConfigSection top = new ConfigSection(fileName, "", root, environment);
+        try {
+            PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells(top), tables(top.section("tables")),
+                    destination(top.section("destination")), capture(top.section("capture")));
+            top.finish();
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(fileName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<CellConfig> cells(ConfigSection top) {
+        List<CellConfig> cells = new ArrayList<>();
+        for (ConfigSection cell : top.sections("cells")) {
+            cells.add(new CellConfig(cell.string("id"), cell.string("url")));
+            cell.finish();
+        }
+        return cells;
+    }
+
+    private static TableSelection tables(ConfigSection section) {
+        TableSelection selection = new TableSelection(section.strings("include", List.of("public.*")), section.strings("exclude", List.of()));
+        section.finish();
+        return selection;
+    }
+
+    private static DestinationConfig destination(ConfigSection section) {
+        List<String> types = section.keys();
+        if (types.size() != 1) {
+            throw section.error("", "must name exactly one destination, e.g. destination: { duckdb: { path: ./warehouse.duckdb } }"
+                    + (types.isEmpty() ? "" : "; found " + String.join(", ", types)));
+        }
+        String type = types.get(0);
+        return new DestinationConfig(type, section.section(type));
+    }
+
+    private static CaptureConfig capture(ConfigSection section) {
+        CaptureConfig defaults = CaptureConfig.defaults();
+        CaptureConfig capture = new CaptureConfig(
+                section.duration("heartbeat_interval", defaults.heartbeatInterval()),
+                section.integer("snapshot_parallelism", defaults.snapshotParallelism(), 1, 64),
+                section.integer("snapshot_chunk_pages", defaults.snapshotChunkPages(), 16, 1 << 24),
+                Path.of(section.optionalString("spill_directory", defaults.spillDirectory().toString())),
+                section.bytes("transaction_memory", defaults.transactionMemory()),
+                section.integer("batch_max_changes", defaults.batchMaxChanges(), 1, 10_000_000),
+                section.duration("batch_max_delay", defaults.batchMaxDelay()),
+                section.integer("queue_max_transactions", defaults.queueMaxTransactions(), 1, 1_000_000),
+                section.duration("retry_initial", defaults.retryInitial()),
+                section.duration("retry_max", defaults.retryMax()),
+                section.duration("status_interval", defaults.statusInterval()));
+        section.finish();
+        return capture;
+    }
+}

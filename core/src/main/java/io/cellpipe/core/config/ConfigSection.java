@@ -1,0 +1,257 @@
+package io.cellpipe.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A strict view of one mapping in a configuration file. Every key read is remembered;
+ * {@link #finish} rejects the keys nobody read, with the closest known key as a suggestion.
+ * Strings may reference environment variables as {@code ${NAME}}; an unset variable is an error.
+ */
+public final class ConfigSection {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
+
+    private final String file;
+    private final String path;
+    private final JsonNode node;
+    private final Function<String, String> environment;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    public ConfigSection(String file, String path, JsonNode node, Function<String, String> environment) {
+        this.file = file;
+        this.path = path;
+        this.node = node;
+        this.environment = environment;
+        if (node != null && !node.isObject()) {
+            throw error(path.isEmpty() ? "the file" : path, "must be a mapping of keys to values");
+        }
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public boolean has(String key) {
+        known.add(key);
+        return node != null && node.has(key) && !node.get(key).isNull();
+    }
+
+    public String string(String key) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            throw error(key, "is required");
+        }
+        return value;
+    }
+
+    public String optionalString(String key, String defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode value = node.get(key);
+        if (!value.isValueNode()) {
+            throw error(key, "must be a single value, not a " + value.getNodeType().name().toLowerCase());
+        }
+        return substitute(key, value.asText());
+    }
+
+    public boolean bool(String key, boolean defaultValue) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw error(key, "must be true or false, not '" + value + "'");
+        };
+    }
+
+    public int integer(String key, int defaultValue, int min, int max) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < min || parsed > max) {
+                throw error(key, "must be between " + min + " and " + max + ", not " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw error(key, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    public Duration duration(String key, Duration defaultValue) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher matcher = DURATION.matcher(value.trim());
+        if (!matcher.matches()) {
+            throw error(key, "must be a duration such as 500ms, 10s, 5m, 6h or 1d, not '" + value + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    public long bytes(String key, long defaultValue) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher matcher = SIZE.matcher(value.trim());
+        if (!matcher.matches()) {
+            throw error(key, "must be a size such as 64MB or 1GiB, not '" + value + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2) == null ? "B" : matcher.group(2).toUpperCase();
+        return amount * switch (unit) {
+            case "KB", "KIB" -> 1024L;
+            case "MB", "MIB" -> 1024L * 1024;
+            case "GB", "GIB" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+    }
+
+    public List<String> strings(String key, List<String> defaultValue) {
+        if (!has(key)) {
+            return defaultValue;
+        }
+        JsonNode value = node.get(key);
+        if (!value.isArray()) {
+            throw error(key, "must be a list, e.g. [\"public.*\"]");
+        }
+        List<String> result = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isValueNode()) {
+                throw error(key, "must be a list of strings");
+            }
+            result.add(substitute(key, item.asText()));
+        }
+        return result;
+    }
+
+    public ConfigSection section(String key) {
+        has(key);
+        return new ConfigSection(file, child(key), node == null ? null : node.get(key), environment);
+    }
+
+    public List<ConfigSection> sections(String key) {
+        if (!has(key)) {
+            return List.of();
+        }
+        JsonNode value = node.get(key);
+        if (!value.isArray()) {
+            throw error(key, "must be a list");
+        }
+        List<ConfigSection> result = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            result.add(new ConfigSection(file, child(key) + "[" + i + "]", value.get(i), environment));
+        }
+        return result;
+    }
+
+    /** The keys present in this mapping, in file order. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        if (node != null) {
+            node.fieldNames().forEachRemaining(keys::add);
+        }
+        return keys;
+    }
+
+    public boolean present() {
+        return node != null;
+    }
+
+    /** Rejects any key that was not read. */
+    public void finish() {
+        if (node == null) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            String key = fields.next().getKey();
+            if (!known.contains(key)) {
+                String suggestion = closest(key);
+                throw new ConfigException(file + ": unknown key '" + child(key) + "'"
+                        + (suggestion == null ? "" : "; did you mean '" + child(suggestion) + "'?")
+                        + " Known keys here: " + String.join(", ", known));
+            }
+        }
+    }
+
+    public ConfigException error(String key, String problem) {
+        return new ConfigException(file + ": " + child(key) + " " + problem);
+    }
+
+    private String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private String substitute(String key, String value) {
+        Matcher matcher = VARIABLE.matcher(value);
+        StringBuilder result = new StringBuilder();
+        while (matcher.find()) {
+            String name = matcher.group(1);
+            String replacement = environment.apply(name);
+            if (replacement == null) {
+                throw error(key, "refers to environment variable " + name + ", which is not set; export it before starting");
+            }
+            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(result);
+        return result.toString();
+    }
+
+    private String closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = distance(key, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,37 @@
+package io.cellpipe.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** A whole pipeline: its name (which names the slot and publication), cells, tables and destination. */
+public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
+        CaptureConfig capture) {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
+
+    public PipelineConfig {
+        requireNonNull(pipeline, "pipeline is null");
+        cells = List.copyOf(cells);
+        requireNonNull(tables, "tables is null");
+        requireNonNull(destination, "destination is null");
+        requireNonNull(capture, "capture is null");
+        if (!NAME.matcher(pipeline).matches()) {
+            throw new IllegalArgumentException("pipeline name '" + pipeline
+                    + "' must be lower-case letters, digits and '_', starting with a letter (it names the replication slot)");
+        }
+        Set<String> ids = new HashSet<>();
+        for (CellConfig cell : cells) {
+            if (!ids.add(cell.id())) {
+                throw new IllegalArgumentException("cell id '" + cell.id() + "' appears twice; cell ids must be unique");
+            }
+        }
+    }
+
+    /** Replication slot and publication name on every cell. */
+    public String slotName() {
+        return "cellpipe_" + pipeline;
+    }
+}

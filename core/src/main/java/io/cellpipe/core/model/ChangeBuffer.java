@@ -1,0 +1,248 @@
+package io.cellpipe.core.model;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Consumer;
+
+/**
+ * The changes of one transaction, in order. Holds them in memory up to a byte budget, then spills
+ * them to a file, so memory stays bounded whatever the size of the transaction (invariant 4).
+ * Not thread-safe: one thread fills it, then it is handed over and only read.
+ */
+public final class ChangeBuffer implements AutoCloseable {
+    private static final int PER_VALUE_OVERHEAD = 40;
+
+    private final Path spillDirectory;
+    private final long memoryBudgetBytes;
+    private final List<Change> memory = new ArrayList<>();
+    private final List<TableSchema> spilledSchemas = new ArrayList<>();
+    private final Map<TableSchema, Integer> spilledSchemaIndex = new IdentityHashMap<>();
+    private long memoryBytes;
+    private long size;
+    private Path spillFile;
+    private DataOutputStream spill;
+
+    public ChangeBuffer(Path spillDirectory, long memoryBudgetBytes) {
+        this.spillDirectory = spillDirectory;
+        this.memoryBudgetBytes = memoryBudgetBytes;
+    }
+
+    /** A buffer that never spills; for tests and small, bounded inputs. */
+    public static ChangeBuffer inMemory() {
+        return new ChangeBuffer(null, Long.MAX_VALUE);
+    }
+
+    public void add(Change change) {
+        size++;
+        if (spill != null) {
+            write(change);
+            return;
+        }
+        memory.add(change);
+        memoryBytes += estimate(change);
+        if (memoryBytes > memoryBudgetBytes && spillDirectory != null) {
+            startSpilling();
+        }
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public boolean spilled() {
+        return spillFile != null;
+    }
+
+    public long memoryBytes() {
+        return memoryBytes;
+    }
+
+    /** Visits every change in order; may be called more than once. */
+    public void forEach(Consumer<Change> action) {
+        Iterator<Change> changes = iterator();
+        while (changes.hasNext()) {
+            action.accept(changes.next());
+        }
+    }
+
+    public Iterator<Change> iterator() {
+        if (spill == null) {
+            return memory.iterator();
+        }
+        try {
+            spill.flush();
+            return new SpillIterator(new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16)), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spilled transaction " + spillFile, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        memory.clear();
+        if (spill != null) {
+            try {
+                spill.close();
+                Files.deleteIfExists(spillFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete spilled transaction " + spillFile, e);
+            } finally {
+                spill = null;
+            }
+        }
+    }
+
+    private void startSpilling() {
+        try {
+            Files.createDirectories(spillDirectory);
+            spillFile = Files.createTempFile(spillDirectory, "tx-", ".spill");
+            spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillFile), 1 << 16));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spill a large transaction to " + spillDirectory
+                    + " (is the disk full? set capture.spill_directory to a volume with space)", e);
+        }
+        for (Change change : memory) {
+            write(change);
+        }
+        memory.clear();
+        memoryBytes = 0;
+    }
+
+    private void write(Change change) {
+        try {
+            Integer schema = spilledSchemaIndex.get(change.table());
+            if (schema == null) {
+                schema = spilledSchemas.size();
+                spilledSchemas.add(change.table());
+                spilledSchemaIndex.put(change.table(), schema);
+            }
+            spill.writeInt(schema);
+            spill.writeByte(change.op().ordinal());
+            writeImage(change.before());
+            writeImage(change.after());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot spill a large transaction to " + spillFile
+                    + " (is the disk full? set capture.spill_directory to a volume with space)", e);
+        }
+    }
+
+    private void writeImage(RowImage image) throws IOException {
+        if (image == null) {
+            spill.writeInt(-1);
+            return;
+        }
+        spill.writeInt(image.size());
+        for (int i = 0; i < image.size(); i++) {
+            String value = image.value(i);
+            if (image.isUnchangedToast(i)) {
+                spill.writeInt(-2);
+            } else if (value == null) {
+                spill.writeInt(-1);
+            } else {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                spill.writeInt(bytes.length);
+                spill.write(bytes);
+            }
+        }
+    }
+
+    private static long estimate(Change change) {
+        return 64 + estimate(change.before()) + estimate(change.after());
+    }
+
+    private static long estimate(RowImage image) {
+        if (image == null) {
+            return 0;
+        }
+        long bytes = 16;
+        for (int i = 0; i < image.size(); i++) {
+            String value = image.value(i);
+            bytes += PER_VALUE_OVERHEAD + (value == null ? 0 : value.length());
+        }
+        return bytes;
+    }
+
+    private final class SpillIterator implements Iterator<Change> {
+        private final DataInputStream in;
+        private long remaining;
+
+        SpillIterator(DataInputStream in, long count) {
+            this.in = in;
+            this.remaining = count;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (remaining == 0) {
+                closeQuietly();
+            }
+            return remaining > 0;
+        }
+
+        @Override
+        public Change next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            try {
+                TableSchema table = spilledSchemas.get(in.readInt());
+                Operation op = Operation.values()[in.readByte()];
+                RowImage before = readImage();
+                RowImage after = readImage();
+                remaining--;
+                return new Change(table, op, before, after);
+            } catch (EOFException e) {
+                throw new UncheckedIOException("spilled transaction " + spillFile + " is truncated", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read spilled transaction " + spillFile, e);
+            }
+        }
+
+        private RowImage readImage() throws IOException {
+            int size = in.readInt();
+            if (size < 0) {
+                return null;
+            }
+            String[] values = new String[size];
+            boolean[] unchanged = null;
+            for (int i = 0; i < size; i++) {
+                int length = in.readInt();
+                if (length == -2) {
+                    if (unchanged == null) {
+                        unchanged = new boolean[size];
+                    }
+                    unchanged[i] = true;
+                } else if (length >= 0) {
+                    values[i] = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                }
+            }
+            return new RowImage(values, unchanged);
+        }
+
+        private void closeQuietly() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // reading is finished; nothing depends on the close
+            }
+        }
+    }
+}

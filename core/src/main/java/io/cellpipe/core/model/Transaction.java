@@ -1,0 +1,24 @@
+package io.cellpipe.core.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+
+/**
+ * One committed source transaction of one cell. {@code commitLsn} is the end of its commit record:
+ * the position a destination checkpoints and the cell is acknowledged up to once it is durable.
+ */
+public record Transaction(String cellId, long xid, Lsn commitLsn, Instant commitTime, ChangeBuffer changes)
+        implements AutoCloseable {
+    public Transaction {
+        requireNonNull(cellId, "cellId is null");
+        requireNonNull(commitLsn, "commitLsn is null");
+        requireNonNull(commitTime, "commitTime is null");
+        requireNonNull(changes, "changes is null");
+    }
+
+    @Override
+    public void close() {
+        changes.close();
+    }
+}

@@ -1,0 +1,48 @@
+package io.cellpipe.core.spi;
+
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.verify.RowSource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where changes land. {@link #apply} is atomic: the data, the change log and each cell's checkpoint
+ * are committed together or not at all (invariant 1). Implementations are thread-safe.
+ */
+public interface Destination extends AutoCloseable, RowSource {
+    /** The checkpoint of every cell that has one. */
+    Map<String, CellCheckpoint> checkpoints();
+
+    default Optional<CellCheckpoint> checkpoint(String cellId) {
+        return Optional.ofNullable(checkpoints().get(cellId));
+    }
+
+    /**
+     * Applies transactions of one or more cells, in the given order per cell, and moves each cell's
+     * checkpoint to its last transaction's commit LSN, in one destination transaction.
+     */
+    void apply(List<Transaction> batch);
+
+    /** Forgets a cell's loaded rows and checkpoint, before its snapshot is (re)taken. */
+    void beginSnapshot(String cellId, List<TableSchema> tables);
+
+    /** Appends snapshot rows of one table of one cell; may be called from several threads at once. */
+    void loadSnapshotRows(String cellId, TableSchema table, List<RowImage> rows);
+
+    /** Marks a cell's snapshot complete: from now on it streams from {@code consistentPoint}. */
+    void completeSnapshot(String cellId, Lsn consistentPoint, Instant snapshotTime);
+
+    /** Records that a table of a cell stopped loading and why (shown by status and verify). */
+    void recordTableStopped(String cellId, TableSchema table, String reason);
+
+    /** Tables stopped per cell, with reasons. */
+    Map<String, Map<String, String>> stoppedTables();
+
+    @Override
+    void close();
+}

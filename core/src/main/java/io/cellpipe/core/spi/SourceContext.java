@@ -1,0 +1,30 @@
+package io.cellpipe.core.spi;
+
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.Transaction;
+import java.util.Optional;
+
+/** What a running {@link Source} can see of the pipeline. */
+public interface SourceContext {
+    /** The destination's checkpoint for this cell; empty means a snapshot is needed. */
+    Optional<CellCheckpoint> checkpoint();
+
+    /** The destination, for loading a snapshot directly. */
+    Destination destination();
+
+    /** Hands a committed transaction over for applying; blocks while the pipeline is full. */
+    boolean offer(Transaction transaction) throws InterruptedException;
+
+    /** The highest commit LSN of this cell durable in the destination. */
+    Lsn durableLsn();
+
+    /** False once the pipeline is stopping; the source returns promptly. */
+    boolean running();
+
+    /** Reports a state change (shown in logs and status). */
+    void state(CellState state, String detail);
+
+    /** Counts progress, e.g. snapshot rows. */
+    default void snapshotProgress(String table, long rowsDone, long rowsTotal) {
+    }
+}
