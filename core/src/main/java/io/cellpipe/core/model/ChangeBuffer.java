@@ -29,10 +29,14 @@ public final class ChangeBuffer implements AutoCloseable {
     private final Path spillDirectory;
     private final long memoryBudgetBytes;
     private final List<Change> memory = new ArrayList<>();
+    private final List<Long> memoryTags = new ArrayList<>();
+    private final java.util.Set<Long> discardedTags = new java.util.HashSet<>();
+    private final Map<Long, Long> countByTag = new java.util.HashMap<>();
     private final List<TableSchema> spilledSchemas = new ArrayList<>();
     private final Map<TableSchema, Integer> spilledSchemaIndex = new IdentityHashMap<>();
     private long memoryBytes;
     private long size;
+    private long spilledCount;
     private Path spillFile;
     private DataOutputStream spill;
 
@@ -47,15 +51,34 @@ public final class ChangeBuffer implements AutoCloseable {
     }
 
     public void add(Change change) {
+        add(change, 0);
+    }
+
+    /**
+     * Adds a change made by the (sub)transaction {@code tag}; {@link #discard} later drops every
+     * change of a tag, for a subtransaction that rolled back after its changes were streamed.
+     */
+    public void add(Change change, long tag) {
         size++;
+        countByTag.merge(tag, 1L, Long::sum);
         if (spill != null) {
-            write(change);
+            write(change, tag);
             return;
         }
         memory.add(change);
+        memoryTags.add(tag);
         memoryBytes += estimate(change);
         if (memoryBytes > memoryBudgetBytes && spillDirectory != null) {
             startSpilling();
+        }
+    }
+
+    /** Drops every change added with {@code tag}. */
+    public void discard(long tag) {
+        Long count = countByTag.remove(tag);
+        if (count != null) {
+            size -= count;
+            discardedTags.add(tag);
         }
     }
 
@@ -85,11 +108,20 @@ public final class ChangeBuffer implements AutoCloseable {
 
     public Iterator<Change> iterator() {
         if (spill == null) {
-            return memory.iterator();
+            if (discardedTags.isEmpty()) {
+                return memory.iterator();
+            }
+            List<Change> kept = new ArrayList<>();
+            for (int i = 0; i < memory.size(); i++) {
+                if (!discardedTags.contains(memoryTags.get(i))) {
+                    kept.add(memory.get(i));
+                }
+            }
+            return kept.iterator();
         }
         try {
             spill.flush();
-            return new SpillIterator(new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16)), size);
+            return new SpillIterator(new DataInputStream(new BufferedInputStream(Files.newInputStream(spillFile), 1 << 16)), spilledCount);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read spilled transaction " + spillFile, e);
         }
@@ -98,6 +130,7 @@ public final class ChangeBuffer implements AutoCloseable {
     @Override
     public void close() {
         memory.clear();
+        memoryTags.clear();
         if (spill != null) {
             try {
                 spill.close();
@@ -119,15 +152,18 @@ public final class ChangeBuffer implements AutoCloseable {
             throw new UncheckedIOException("cannot spill a large transaction to " + spillDirectory
                     + " (is the disk full? set capture.spill_directory to a volume with space)", e);
         }
-        for (Change change : memory) {
-            write(change);
+        for (int i = 0; i < memory.size(); i++) {
+            write(memory.get(i), memoryTags.get(i));
         }
         memory.clear();
+        memoryTags.clear();
         memoryBytes = 0;
     }
 
-    private void write(Change change) {
+    private void write(Change change, long tag) {
+        spilledCount++;
         try {
+            spill.writeLong(tag);
             Integer schema = spilledSchemaIndex.get(change.table());
             if (schema == null) {
                 schema = spilledSchemas.size();
@@ -189,12 +225,17 @@ public final class ChangeBuffer implements AutoCloseable {
             this.remaining = count;
         }
 
+        private Change next;
+
         @Override
         public boolean hasNext() {
-            if (remaining == 0) {
+            while (next == null && remaining > 0) {
+                next = read();
+            }
+            if (next == null) {
                 closeQuietly();
             }
-            return remaining > 0;
+            return next != null;
         }
 
         @Override
@@ -202,13 +243,20 @@ public final class ChangeBuffer implements AutoCloseable {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
+            Change result = next;
+            next = null;
+            return result;
+        }
+
+        private Change read() {
             try {
+                long tag = in.readLong();
                 TableSchema table = spilledSchemas.get(in.readInt());
                 Operation op = Operation.values()[in.readByte()];
                 RowImage before = readImage();
                 RowImage after = readImage();
                 remaining--;
-                return new Change(table, op, before, after);
+                return discardedTags.contains(tag) ? null : new Change(table, op, before, after);
             } catch (EOFException e) {
                 throw new UncheckedIOException("spilled transaction " + spillFile + " is truncated", e);
             } catch (IOException e) {

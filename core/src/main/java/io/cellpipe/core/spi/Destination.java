@@ -2,6 +2,7 @@ package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.verify.RowSource;
@@ -38,7 +39,7 @@ public interface Destination extends AutoCloseable, RowSource {
     void completeSnapshot(String cellId, Lsn consistentPoint, Instant snapshotTime);
 
     /** Records that a table of a cell stopped loading and why (shown by status and verify). */
-    void recordTableStopped(String cellId, TableSchema table, String reason);
+    void recordTableStopped(String cellId, TableId table, String reason);
 
     /** Tables stopped per cell, with reasons. */
     Map<String, Map<String, String>> stoppedTables();

@@ -18,6 +18,9 @@ public interface SourceContext {
     /** The highest commit LSN of this cell durable in the destination. */
     Lsn durableLsn();
 
+    /** Whether transactions handed over are still waiting to be applied. */
+    boolean hasPending();
+
     /** False once the pipeline is stopping; the source returns promptly. */
     boolean running();
 

@@ -1,0 +1,204 @@
+package io.cellpipe.core.pipeline;
+
+import io.cellpipe.core.config.CaptureConfig;
+import io.cellpipe.core.model.Change;
+import io.cellpipe.core.model.ChangeBuffer;
+import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.TableFailureException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer: takes transactions of all cells from the queue, groups them into batches,
+ * applies each batch atomically, then moves each cell's durable LSN (which its reader
+ * acknowledges to PostgreSQL). A transaction at or below a cell's durable LSN is a replay and is
+ * skipped. A failing table is stopped alone; a failing cell is dropped from the batch and its
+ * reader restarted from the checkpoint; other cells go on.
+ */
+final class BatchApplier implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+
+    private final Destination destination;
+    private final TransactionQueue queue;
+    private final CaptureConfig capture;
+    private final Function<String, CellRunner> runners;
+    private final Runnable onIdle;
+    private volatile boolean running = true;
+    private volatile long batches;
+
+    BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners,
+            Runnable onIdle) {
+        this.destination = destination;
+        this.queue = queue;
+        this.capture = capture;
+        this.runners = runners;
+        this.onIdle = onIdle;
+    }
+
+    /** Stops once the queue is empty. */
+    void finish() {
+        running = false;
+    }
+
+    long batches() {
+        return batches;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running || !queue.isEmpty()) {
+                List<Transaction> batch = nextBatch();
+                if (batch.isEmpty()) {
+                    onIdle.run();
+                    continue;
+                }
+                applyIsolating(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Transaction> nextBatch() throws InterruptedException {
+        List<Transaction> batch = new ArrayList<>();
+        Transaction first = queue.poll(100_000_000L);
+        if (first == null) {
+            return batch;
+        }
+        long changes = add(batch, first);
+        long deadline = System.nanoTime() + capture.batchMaxDelay().toNanos();
+        while (changes < capture.batchMaxChanges()) {
+            Transaction next = queue.poll(deadline - System.nanoTime());
+            if (next == null) {
+                break;
+            }
+            changes += add(batch, next);
+        }
+        return batch;
+    }
+
+    /** Adds a transaction unless it is a replay of one already applied; returns its change count. */
+    private long add(List<Transaction> batch, Transaction transaction) {
+        CellRunner runner = runners.apply(transaction.cellId());
+        if (runner == null || !transaction.commitLsn().isAfter(runner.status().appliedLsn())) {
+            discard(transaction);
+            return 0;
+        }
+        Transaction kept = runner.status().hasStoppedTables() ? withoutStoppedTables(transaction, runner.status()) : transaction;
+        batch.add(kept);
+        return kept.changes().size();
+    }
+
+    private void applyIsolating(List<Transaction> batch) {
+        while (!batch.isEmpty()) {
+            try {
+                destination.apply(batch);
+                committed(batch);
+                return;
+            } catch (TableFailureException e) {
+                stopTable(e);
+                batch = refilter(batch);
+            } catch (RuntimeException e) {
+                Map<String, List<Transaction>> byCell = byCell(batch);
+                if (byCell.size() == 1) {
+                    failCell(byCell.keySet().iterator().next(), batch, e);
+                    return;
+                }
+                log.warn("a batch of {} cells failed ({}); applying each cell alone to find the failing one", byCell.size(), e.getMessage());
+                for (List<Transaction> cellBatch : byCell.values()) {
+                    applyIsolating(cellBatch);
+                }
+                return;
+            }
+        }
+    }
+
+    private void committed(List<Transaction> batch) {
+        batches++;
+        Instant now = Instant.now();
+        for (Transaction transaction : batch) {
+            CellRunner runner = runners.apply(transaction.cellId());
+            if (runner != null) {
+                runner.status().applied(transaction.commitLsn(), transaction.commitTime(), transaction.changes().size(), now);
+            }
+            discard(transaction);
+        }
+    }
+
+    private void stopTable(TableFailureException e) {
+        log.error("{}: table {} stopped: {}. The cell's other tables keep loading; once fixed, re-copy it with"
+                + " `cellpipe run --resnapshot {}`", e.cellId(), e.table(), e.getMessage(), e.cellId());
+        CellRunner runner = runners.apply(e.cellId());
+        if (runner != null) {
+            runner.status().tableStopped(e.table().qualified(), e.getMessage());
+        }
+        destination.recordTableStopped(e.cellId(), e.table(), e.getMessage());
+    }
+
+    private List<Transaction> refilter(List<Transaction> batch) {
+        List<Transaction> kept = new ArrayList<>();
+        for (Transaction transaction : batch) {
+            CellRunner runner = runners.apply(transaction.cellId());
+            if (runner != null && runner.status().hasStoppedTables()) {
+                kept.add(withoutStoppedTables(transaction, runner.status()));
+            } else {
+                kept.add(transaction);
+            }
+        }
+        return kept;
+    }
+
+    private Transaction withoutStoppedTables(Transaction transaction, CellStatus status) {
+        ChangeBuffer kept = new ChangeBuffer(capture.spillDirectory(), capture.transactionMemory());
+        boolean dropped = false;
+        Iterator<Change> changes = transaction.changes().iterator();
+        while (changes.hasNext()) {
+            Change change = changes.next();
+            if (status.isStopped(change.table().id().qualified())) {
+                dropped = true;
+            } else {
+                kept.add(change);
+            }
+        }
+        if (!dropped) {
+            kept.close();
+            return transaction;
+        }
+        transaction.changes().close();
+        return new Transaction(transaction.cellId(), transaction.xid(), transaction.commitLsn(), transaction.commitTime(), kept);
+    }
+
+    private void failCell(String cellId, List<Transaction> batch, RuntimeException e) {
+        log.error("{}: applying to the destination failed: {}. Dropping its queued changes; its capture restarts from the"
+                + " destination checkpoint, so nothing is lost", cellId, e.getMessage(), e);
+        CellRunner runner = runners.apply(cellId);
+        if (runner != null) {
+            runner.status().failed("destination: " + e.getMessage());
+            runner.requestRestart();
+        }
+        batch.forEach(this::discard);
+        queue.removeCell(cellId).forEach(this::discard);
+    }
+
+    private void discard(Transaction transaction) {
+        transaction.close();
+        queue.done(transaction);
+    }
+
+    private static Map<String, List<Transaction>> byCell(List<Transaction> batch) {
+        Map<String, List<Transaction>> byCell = new LinkedHashMap<>();
+        for (Transaction transaction : batch) {
+            byCell.computeIfAbsent(transaction.cellId(), id -> new ArrayList<>()).add(transaction);
+        }
+        return byCell;
+    }
+}

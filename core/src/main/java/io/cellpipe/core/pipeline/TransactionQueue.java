@@ -1,0 +1,126 @@
+package io.cellpipe.core.pipeline;
+
+import io.cellpipe.core.model.Transaction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bounded hand-over from the cells' readers to the applier, bounded both in transactions and
+ * in the memory their in-memory changes take (spilled changes cost nothing here). Keeps a count of
+ * each cell's transactions not yet applied or dropped.
+ */
+final class TransactionQueue {
+    private final int maxTransactions;
+    private final long maxBytes;
+    private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
+    private final Map<String, AtomicLong> pendingByCell = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final Condition notEmpty = lock.newCondition();
+    private long bytes;
+
+    TransactionQueue(int maxTransactions, long maxBytes) {
+        this.maxTransactions = maxTransactions;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Waits up to {@code timeoutMillis} for room; an empty queue always takes one, however large. */
+    boolean offer(Transaction transaction, long timeoutMillis) throws InterruptedException {
+        long size = transaction.changes().memoryBytes();
+        long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (!queue.isEmpty() && (queue.size() >= maxTransactions || bytes + size > maxBytes)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
+            }
+            queue.addLast(transaction);
+            bytes += size;
+            pending(transaction.cellId()).incrementAndGet();
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Transaction poll(long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = timeoutNanos;
+            while (queue.isEmpty()) {
+                if (nanos <= 0) {
+                    return null;
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            Transaction transaction = queue.pollFirst();
+            bytes -= transaction.changes().memoryBytes();
+            notFull.signalAll();
+            return transaction;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a cell's queued transactions (its reader restarts from the destination checkpoint). */
+    List<Transaction> removeCell(String cellId) {
+        lock.lock();
+        try {
+            List<Transaction> removed = new ArrayList<>();
+            queue.removeIf(transaction -> {
+                if (transaction.cellId().equals(cellId)) {
+                    removed.add(transaction);
+                    bytes -= transaction.changes().memoryBytes();
+                    return true;
+                }
+                return false;
+            });
+            notFull.signalAll();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A polled transaction was applied, skipped or dropped. */
+    void done(Transaction transaction) {
+        pending(transaction.cellId()).decrementAndGet();
+    }
+
+    /** Transactions of the cell handed over and not yet applied or dropped. */
+    long pendingCount(String cellId) {
+        return pending(cellId).get();
+    }
+
+    boolean isEmpty() {
+        lock.lock();
+        try {
+            return queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private AtomicLong pending(String cellId) {
+        return pendingByCell.computeIfAbsent(cellId, id -> new AtomicLong());
+    }
+}

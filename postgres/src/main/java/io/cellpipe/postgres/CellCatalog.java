@@ -1,0 +1,143 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.config.TableSelection;
+import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the capture reads from a cell's catalog: which tables to capture, their columns and keys,
+ * and the leaf partitions and sizes a snapshot splits into chunks.
+ */
+final class CellCatalog {
+    private final Connection connection;
+    private final PostgresTypes types;
+
+    /** A table the capture may publish. {@code relkind} is 'r' (table) or 'p' (partitioned root). */
+    record CatalogTable(TableId id, long oid, char relkind, char replicaIdentity, boolean hasPrimaryKey) {
+    }
+
+    CellCatalog(Connection connection) {
+        this.connection = connection;
+        this.types = new PostgresTypes(connection);
+    }
+
+    List<CatalogTable> tables(TableSelection selection) throws SQLException {
+        List<CatalogTable> tables = new ArrayList<>();
+        String sql = """
+                SELECT n.nspname, c.relname, c.oid, c.relkind, c.relreplident,
+                       EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+                  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                ORDER BY 1, 2""";
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                TableId id = new TableId(rows.getString(1), rows.getString(2));
+                if (selection.includes(id)) {
+                    tables.add(new CatalogTable(id, rows.getLong(3), rows.getString(4).charAt(0), rows.getString(5).charAt(0),
+                            rows.getBoolean(6)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** The table's columns as logical replication publishes them (generated columns are not published). */
+    TableSchema schema(CatalogTable table) throws SQLException {
+        Set<String> keys = keyColumns(table.oid(), table.replicaIdentity());
+        List<Column> columns = new ArrayList<>();
+        String sql = """
+                SELECT attname, atttypid, atttypmod FROM pg_catalog.pg_attribute
+                WHERE attrelid = ?::oid AND attnum > 0 AND NOT attisdropped AND attgenerated = ''
+                ORDER BY attnum""";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, table.oid());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String name = rows.getString(1);
+                    columns.add(new Column(name, types.columnType(rows.getInt(2), rows.getInt(3)), keys.contains(name)));
+                }
+            }
+        }
+        return new TableSchema(table.id(), columns);
+    }
+
+    /** The schema of a relation as a Relation message announces it, keyed like {@link #schema}. */
+    TableSchema schema(PgoutputMessage.Relation relation) throws SQLException {
+        Set<String> keys = keyColumns(Integer.toUnsignedLong(relation.relationId()), relation.replicaIdentity());
+        List<Column> columns = new ArrayList<>(relation.columns().size());
+        for (PgoutputMessage.RelationColumn column : relation.columns()) {
+            columns.add(new Column(column.name(), types.columnType(column.typeOid(), column.typeModifier()), keys.contains(column.name())));
+        }
+        return new TableSchema(new TableId(relation.namespace(), relation.name()), columns);
+    }
+
+    /**
+     * The warehouse key: the primary key; else the replica identity index; else none (the table is
+     * loaded append-only).
+     */
+    private Set<String> keyColumns(long oid, char replicaIdentity) throws SQLException {
+        Set<String> keys = indexColumns(oid, "i.indisprimary");
+        if (keys.isEmpty() && replicaIdentity == 'i') {
+            keys = indexColumns(oid, "i.indisreplident");
+        }
+        return keys;
+    }
+
+    private Set<String> indexColumns(long oid, String which) throws SQLException {
+        Set<String> keys = new HashSet<>();
+        String sql = "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a"
+                + " ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = ?::oid AND " + which;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, oid);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(rows.getString(1));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** The relations holding a table's rows: itself, or the leaf partitions of a partitioned table. */
+    List<TableId> storageRelations(CatalogTable table) throws SQLException {
+        if (table.relkind() != 'p') {
+            return List.of(table.id());
+        }
+        List<TableId> leaves = new ArrayList<>();
+        String sql = """
+                SELECT n.nspname, c.relname FROM pg_catalog.pg_partition_tree(?::oid) t
+                JOIN pg_catalog.pg_class c ON c.oid = t.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE t.isleaf ORDER BY 1, 2""";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, table.oid());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    leaves.add(new TableId(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return leaves;
+    }
+
+    /** Pages of a relation now; any row visible to an earlier snapshot lies within them. */
+    long pages(TableId relation) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.pg_relation_size(?::regclass) / current_setting('block_size')::bigint")) {
+            statement.setString(1, relation.quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.cellpipe.postgres;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Parses one row of {@code COPY ... TO STDOUT} text format: tab-separated fields, {@code \N} for
+ * NULL, backslash escapes. The values are then exactly the text output of each column's type,
+ * as logical replication would send them.
+ */
+final class CopyTextParser {
+    private byte[] field = new byte[256];
+
+    String[] parse(byte[] row, int columns) {
+        String[] values = new String[columns];
+        int end = row.length;
+        if (end > 0 && row[end - 1] == '\n') {
+            end--;
+        }
+        int column = 0;
+        int length = 0;
+        boolean isNull = false;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || row[i] == '\t') {
+                if (column >= columns) {
+                    throw new IllegalStateException("COPY row has more than " + columns + " fields");
+                }
+                values[column++] = isNull ? null : new String(field, 0, length, StandardCharsets.UTF_8);
+                length = 0;
+                isNull = false;
+                continue;
+            }
+            byte b = row[i];
+            if (b != '\\') {
+                append(length++, b);
+                continue;
+            }
+            byte next = row[++i];
+            switch (next) {
+                case 'N' -> isNull = true;
+                case 'b' -> append(length++, (byte) '\b');
+                case 'f' -> append(length++, (byte) '\f');
+                case 'n' -> append(length++, (byte) '\n');
+                case 'r' -> append(length++, (byte) '\r');
+                case 't' -> append(length++, (byte) '\t');
+                case 'v' -> append(length++, (byte) 0x0B);
+                case 'x' -> {
+                    int value = 0;
+                    int digits = 0;
+                    while (digits < 2 && i + 1 < end && Character.digit(row[i + 1], 16) >= 0) {
+                        value = value * 16 + Character.digit(row[++i], 16);
+                        digits++;
+                    }
+                    append(length++, (byte) value);
+                }
+                default -> {
+                    if (next >= '0' && next <= '7') {
+                        int value = next - '0';
+                        int digits = 1;
+                        while (digits < 3 && i + 1 < end && row[i + 1] >= '0' && row[i + 1] <= '7') {
+                            value = value * 8 + (row[++i] - '0');
+                            digits++;
+                        }
+                        append(length++, (byte) value);
+                    } else {
+                        append(length++, next);
+                    }
+                }
+            }
+        }
+        if (column != columns) {
+            throw new IllegalStateException("COPY row has " + column + " fields, expected " + columns);
+        }
+        return values;
+    }
+
+    private void append(int position, byte b) {
+        if (position == field.length) {
+            field = Arrays.copyOf(field, field.length * 2);
+        }
+        field[position] = b;
+    }
+}

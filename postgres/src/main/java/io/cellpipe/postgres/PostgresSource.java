@@ -1,0 +1,143 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.spi.CaptureException;
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.CellCheckpoint;
+import io.cellpipe.core.spi.CellState;
+import io.cellpipe.core.spi.Source;
+import io.cellpipe.core.spi.SourceContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures one PostgreSQL cell: checks it, keeps the publication in step with the table selection,
+ * takes the initial snapshot from a new slot's exported snapshot when the destination has nothing
+ * for the cell, then streams from the destination's checkpoint.
+ */
+public final class PostgresSource implements Source {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSource.class);
+
+    private final PostgresSourceOptions options;
+    private final CellConnector connector;
+    private final SlotManager slots;
+
+    public PostgresSource(PostgresSourceOptions options) {
+        this.options = options;
+        this.connector = new CellConnector(options.cell());
+        this.slots = new SlotManager(options.cell().id(), "cellpipe_" + options.name());
+    }
+
+    @Override
+    public String cellId() {
+        return options.cell().id();
+    }
+
+    @Override
+    public void run(SourceContext context) throws Exception {
+        context.state(CellState.STARTING, "connecting to " + options.cell().safeUrl());
+        try (Connection connection = openChecked()) {
+            int serverVersion = Preflight.check(cellId(), connection);
+            CellCatalog catalog = new CellCatalog(connection);
+            List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
+            warnAboutTablesWithoutIdentity(tables);
+            slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
+            try (Connection replication = connector.openReplication()) {
+                Lsn start = startingPoint(context, connection, replication, catalog, tables);
+                context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
+                ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name());
+                reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+            }
+        } catch (SQLException e) {
+            throw classify(e);
+        }
+    }
+
+    private Connection openChecked() {
+        try {
+            return connector.open();
+        } catch (SQLException e) {
+            throw classify(e);
+        }
+    }
+
+    private Lsn startingPoint(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
+            List<CellCatalog.CatalogTable> tables) throws Exception {
+        Optional<CellCheckpoint> checkpoint = context.checkpoint();
+        if (checkpoint.isPresent()) {
+            SlotManager.SlotState state = slots.state(connection);
+            if (state != SlotManager.SlotState.PRESENT) {
+                throw new CaptureException(cellId() + ": replication slot " + slots.name() + " is " + state.name().toLowerCase()
+                        + " although the warehouse holds this cell up to " + checkpoint.get().lsn()
+                        + "; changes after that point may be gone. To re-copy the cell, run `cellpipe run --resnapshot "
+                        + cellId() + "` (streaming from \"now\" silently would lose data)", false);
+            }
+            return checkpoint.get().lsn();
+        }
+        return snapshot(context, connection, replication, catalog, tables);
+    }
+
+    private Lsn snapshot(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
+            List<CellCatalog.CatalogTable> tables) throws Exception {
+        slots.drop(connection);
+        SlotManager.CreatedSlot slot = slots.create(replication);
+        context.state(CellState.SNAPSHOTTING, "copying " + tables.size() + " tables as of " + slot.consistentPoint());
+        Instant started = Instant.now();
+        List<TableSchema> schemas = new ArrayList<>();
+        List<SnapshotCopier.Chunk> chunks = new ArrayList<>();
+        for (CellCatalog.CatalogTable table : tables) {
+            TableSchema schema = catalog.schema(table);
+            schemas.add(schema);
+            chunks.addAll(SnapshotCopier.plan(schema, catalog.storageRelations(table), catalog, options.capture().snapshotChunkPages()));
+        }
+        context.destination().beginSnapshot(cellId(), schemas);
+        SnapshotCopier copier = new SnapshotCopier(cellId(), connector, options.capture().snapshotParallelism(),
+                options.capture().snapshotChunkPages());
+        Map<TableId, Long> rows = copier.copy(slot.snapshotName(), chunks, context);
+        if (!context.running()) {
+            throw new CaptureException(cellId() + ": stopped during the snapshot; it restarts from the beginning next time", true);
+        }
+        context.destination().completeSnapshot(cellId(), slot.consistentPoint(), started);
+        long total = rows.values().stream().mapToLong(Long::longValue).sum();
+        log.info("{}: snapshot of {} tables ({} rows, {} chunks) complete in {} ms; streaming from {}", cellId(), tables.size(), total,
+                chunks.size(), java.time.Duration.between(started, Instant.now()).toMillis(), slot.consistentPoint());
+        return slot.consistentPoint();
+    }
+
+    private void warnAboutTablesWithoutIdentity(List<CellCatalog.CatalogTable> tables) {
+        for (CellCatalog.CatalogTable table : tables) {
+            if (!table.hasPrimaryKey() && table.replicaIdentity() == 'd') {
+                log.warn("{}: table {} has no primary key and REPLICA IDENTITY DEFAULT: PostgreSQL will reject UPDATE and DELETE on it"
+                        + " while it is published. Fix: ALTER TABLE {} REPLICA IDENTITY FULL; (it is then loaded append-only)",
+                        cellId(), table.id(), table.id().quoted());
+            }
+        }
+    }
+
+    private CaptureException classify(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String where = cellId() + " (" + options.cell().safeUrl() + ")";
+        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P03") || state.equals("55006") || state.isEmpty()) {
+            return new CaptureException(where + ": cell unreachable or restarting: " + e.getMessage() + "; retrying", true, e);
+        }
+        if (state.startsWith("28")) {
+            return new CaptureException(where + ": authentication failed: " + e.getMessage() + ". Fix the user or password in the cell URL", false, e);
+        }
+        if (state.equals("3D000")) {
+            return new CaptureException(where + ": database does not exist: " + e.getMessage() + ". Fix the database name in the cell URL", false, e);
+        }
+        if (state.equals("42501")) {
+            return new CaptureException(where + ": missing privilege: " + e.getMessage()
+                    + ". Fix: GRANT SELECT ON the captured tables TO the capture role, and ALTER ROLE ... WITH REPLICATION", false, e);
+        }
+        return new CaptureException(where + ": " + e.getMessage() + " (SQLSTATE " + state + ")", true, e);
+    }
+}

@@ -1,0 +1,161 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.config.CaptureConfig;
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.spi.SourceContext;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns one cell's replication stream (one thread, as PostgreSQL allows one consumer per slot):
+ * reads pgoutput, hands committed transactions to the pipeline, sends heartbeats, and reports
+ * to PostgreSQL as flushed only what the destination has made durable (invariant 1).
+ */
+final class ReplicationReader {
+    private static final Logger log = LoggerFactory.getLogger(ReplicationReader.class);
+    static final String HEARTBEAT_PREFIX = "cellpipe_heartbeat";
+    private static final long IDLE_SLEEP_MILLIS = 5;
+    private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final String cellId;
+    private final CaptureConfig capture;
+    private final Connection connection;
+    private final Connection replication;
+    private final CellCatalog catalog;
+    private final String name;
+    private final PgoutputDecoder decoder = new PgoutputDecoder();
+
+    private Lsn lastOffered = Lsn.ZERO;
+    /** A position with nothing of ours before it left unapplied: a heartbeat, or an empty transaction. */
+    private Lsn idlePosition = Lsn.ZERO;
+    private Lsn lastReported = Lsn.ZERO;
+    private long lastStatusNanos;
+    private long lastHeartbeatNanos;
+
+    ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name) {
+        this.cellId = cellId;
+        this.capture = capture;
+        this.connection = connection;
+        this.replication = replication;
+        this.catalog = catalog;
+        this.name = name;
+    }
+
+    void stream(SourceContext context, Lsn start, int protocolVersion) throws Exception {
+        lastOffered = start;
+        lastReported = start;
+        PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                .withSlotName(name)
+                .withStartPosition(LogSequenceNumber.valueOf(start.value()))
+                .withSlotOption("proto_version", String.valueOf(protocolVersion))
+                .withSlotOption("publication_names", name)
+                .withSlotOption("streaming", "on")
+                .withSlotOption("messages", "true")
+                .withStatusInterval((int) capture.statusInterval().toSeconds(), TimeUnit.SECONDS)
+                .start();
+        TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory());
+        try {
+            while (context.running()) {
+                ByteBuffer message = stream.readPending();
+                if (message == null) {
+                    heartbeatIfDue();
+                    reportIfDue(stream, context, false);
+                    Thread.sleep(IDLE_SLEEP_MILLIS);
+                    continue;
+                }
+                Transaction transaction = handle(assembler, decoder.decode(message), start);
+                if (transaction != null) {
+                    offer(stream, context, transaction);
+                }
+                reportIfDue(stream, context, false);
+            }
+            drain(stream, context);
+        } finally {
+            assembler.close();
+            stream.close();
+        }
+    }
+
+    private Transaction handle(TransactionAssembler assembler, PgoutputMessage message, Lsn start) throws SQLException {
+        if (message instanceof PgoutputMessage.Message logical && !logical.transactional() && HEARTBEAT_PREFIX.equals(logical.prefix())) {
+            idlePosition = Lsn.max(idlePosition, logical.lsn());
+            return null;
+        }
+        Transaction transaction = assembler.accept(message);
+        if (transaction == null) {
+            return null;
+        }
+        if (!transaction.commitLsn().isAfter(start) || transaction.changes().isEmpty()) {
+            // A replay at or below the checkpoint, or a transaction with nothing for us.
+            idlePosition = Lsn.max(idlePosition, transaction.commitLsn());
+            transaction.close();
+            return null;
+        }
+        return transaction;
+    }
+
+    private void offer(PGReplicationStream stream, SourceContext context, Transaction transaction) throws Exception {
+        while (!context.offer(transaction)) {
+            // The pipeline is full: keep telling PostgreSQL we are alive, or wal_sender_timeout ends the stream.
+            reportIfDue(stream, context, true);
+            if (!context.running()) {
+                transaction.close();
+                return;
+            }
+        }
+        lastOffered = transaction.commitLsn();
+    }
+
+    private void reportIfDue(PGReplicationStream stream, SourceContext context, boolean force) throws SQLException {
+        long now = System.nanoTime();
+        if (!force && now - lastStatusNanos < STATUS_EVERY_NANOS) {
+            return;
+        }
+        lastStatusNanos = now;
+        Lsn durable = context.durableLsn();
+        Lsn flushed = durable;
+        if (durable.compareTo(lastOffered) >= 0) {
+            flushed = Lsn.max(durable, idlePosition);
+        }
+        if (flushed.isAfter(lastReported) || force) {
+            LogSequenceNumber position = LogSequenceNumber.valueOf(Lsn.max(flushed, lastReported).value());
+            stream.setFlushedLSN(position);
+            stream.setAppliedLSN(position);
+            stream.forceUpdateStatus();
+            lastReported = Lsn.max(flushed, lastReported);
+        }
+    }
+
+    private void heartbeatIfDue() throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastHeartbeatNanos < capture.heartbeatInterval().toNanos()) {
+            return;
+        }
+        lastHeartbeatNanos = now;
+        // A WAL record in this database lets the slot advance even when no captured table changes,
+        // so an idle cell does not hold back WAL (invariant 5).
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_catalog.pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+        }
+    }
+
+    /** On stop: wait until what was handed over is durable, acknowledge it, then let go of the slot. */
+    private void drain(PGReplicationStream stream, SourceContext context) throws Exception {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+        while (context.durableLsn().compareTo(lastOffered) < 0 && context.hasPending() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        reportIfDue(stream, context, true);
+        log.info("{}: stream stopped; acknowledged up to {}", cellId, lastReported);
+    }
+}

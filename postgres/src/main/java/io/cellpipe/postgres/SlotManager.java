@@ -1,0 +1,104 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.spi.CaptureException;
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
+
+/** Creates, finds and drops the pipeline's replication slot and publication on one cell. */
+final class SlotManager {
+    private final String cellId;
+    private final String name;
+
+    /** A new slot: its consistent point and the snapshot exported with it. */
+    record CreatedSlot(Lsn consistentPoint, String snapshotName) {
+    }
+
+    SlotManager(String cellId, String name) {
+        this.cellId = cellId;
+        this.name = name;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Creates the publication or sets its table list; partitions publish under their root. */
+    void ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
+        if (tables.isEmpty()) {
+            throw new CaptureException(cellId + ": no table matches tables.include (minus tables.exclude); nothing to capture", false);
+        }
+        String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
+        boolean exists;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                exists = rows.next();
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            if (exists) {
+                statement.execute("ALTER PUBLICATION " + TableId.quote(name) + " SET TABLE " + list);
+            } else {
+                statement.execute("CREATE PUBLICATION " + TableId.quote(name) + " FOR TABLE " + list
+                        + " WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = true)");
+            }
+        } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new CaptureException(cellId + ": not allowed to create or change publication " + name + " (" + e.getMessage()
+                        + "). Fix: run as a role that owns the captured tables, or create it once as their owner: CREATE PUBLICATION "
+                        + name + " FOR TABLE " + list + " WITH (publish_via_partition_root = true);", false, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the slot exists, and if so whether WAL it needs was removed. */
+    SlotState state(Connection connection) throws SQLException {
+        String sql = connection.getMetaData().getDatabaseMajorVersion() >= 13
+                ? "SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = ?"
+                : "SELECT 'reserved' FROM pg_catalog.pg_replication_slots WHERE slot_name = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return SlotState.MISSING;
+                }
+                return "lost".equals(rows.getString(1)) ? SlotState.LOST : SlotState.PRESENT;
+            }
+        }
+    }
+
+    enum SlotState {
+        PRESENT,
+        MISSING,
+        /** The slot exists but PostgreSQL removed WAL it still needed (max_slot_wal_keep_size). */
+        LOST
+    }
+
+    void drop(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, name);
+            statement.execute();
+        }
+    }
+
+    /** Creates the slot on a replication connection, exporting a snapshot that lives until that connection's next command. */
+    CreatedSlot create(Connection replication) throws SQLException {
+        ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
+                .withSlotName(name).withOutputPlugin("pgoutput").make();
+        if (info.getSnapshotName() == null) {
+            throw new CaptureException(cellId + ": PostgreSQL did not export a snapshot with slot " + name, false);
+        }
+        return new CreatedSlot(new Lsn(info.getConsistentPoint().asLong()), info.getSnapshotName());
+    }
+}

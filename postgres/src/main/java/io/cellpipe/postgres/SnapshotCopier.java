@@ -1,0 +1,142 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.SourceContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies a cell's tables as of the replication slot's exported snapshot, in parallel chunks of
+ * heap pages ({@code ctid} ranges, which any table has, whatever its key). Every worker imports the
+ * snapshot before the first chunk is read, so the slot may stream right after this returns.
+ */
+final class SnapshotCopier {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
+    private static final int ROWS_PER_LOAD = 20_000;
+
+    private final String cellId;
+    private final CellConnector connector;
+    private final int parallelism;
+    private final int chunkPages;
+
+    /** One ctid range of one storage relation; {@code endPage} < 0 means to the end. */
+    record Chunk(TableSchema table, TableId relation, long startPage, long endPage) {
+        String sql() {
+            StringBuilder columns = new StringBuilder();
+            for (Column column : table.columns()) {
+                columns.append(columns.isEmpty() ? "" : ", ").append(TableId.quote(column.name()));
+            }
+            String range = "ctid >= '(" + startPage + ",0)'::tid" + (endPage < 0 ? "" : " AND ctid < '(" + endPage + ",0)'::tid");
+            return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + ") TO STDOUT";
+        }
+    }
+
+    SnapshotCopier(String cellId, CellConnector connector, int parallelism, int chunkPages) {
+        this.cellId = cellId;
+        this.connector = connector;
+        this.parallelism = parallelism;
+        this.chunkPages = chunkPages;
+    }
+
+    static List<Chunk> plan(TableSchema table, List<TableId> relations, CellCatalog catalog, int chunkPages) throws SQLException {
+        List<Chunk> chunks = new ArrayList<>();
+        for (TableId relation : relations) {
+            long pages = catalog.pages(relation);
+            long start = 0;
+            while (start + chunkPages < pages) {
+                chunks.add(new Chunk(table, relation, start, start + chunkPages));
+                start += chunkPages;
+            }
+            chunks.add(new Chunk(table, relation, start, -1));
+        }
+        return chunks;
+    }
+
+    /** Copies every chunk; returns rows copied per table. */
+    java.util.Map<TableId, Long> copy(String snapshotName, List<Chunk> chunks, SourceContext context) throws Exception {
+        ConcurrentLinkedQueue<Chunk> pending = new ConcurrentLinkedQueue<>(chunks);
+        java.util.Map<TableId, Long> rowsByTable = new ConcurrentHashMap<>();
+        AtomicLong totalRows = new AtomicLong();
+        int workers = Math.max(1, Math.min(parallelism, chunks.size()));
+        CountDownLatch imported = new CountDownLatch(workers);
+        ExecutorService executor = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(cellId + "-snapshot-", 0).factory());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                futures.add(executor.submit(() -> {
+                    work(snapshotName, pending, imported, context, rowsByTable, totalRows);
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        return rowsByTable;
+    }
+
+    private void work(String snapshotName, ConcurrentLinkedQueue<Chunk> pending, CountDownLatch imported, SourceContext context,
+            java.util.Map<TableId, Long> rowsByTable, AtomicLong totalRows) throws Exception {
+        try (Connection connection = connector.open()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
+            } finally {
+                imported.countDown();
+            }
+            CopyTextParser parser = new CopyTextParser();
+            Destination destination = context.destination();
+            Chunk chunk;
+            while ((chunk = pending.poll()) != null && context.running()) {
+                long rows = copyChunk(connection, chunk, parser, destination);
+                long tableRows = rowsByTable.merge(chunk.table().id(), rows, Long::sum);
+                context.snapshotProgress(chunk.table().id().qualified(), tableRows, -1);
+                long total = totalRows.addAndGet(rows);
+                log.debug("{}: snapshot chunk {} pages {}..{} copied {} rows ({} in all)", cellId, chunk.relation(), chunk.startPage(),
+                        chunk.endPage(), rows, total);
+            }
+            connection.commit();
+        }
+    }
+
+    private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination) throws SQLException {
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql());
+        int columns = chunk.table().columns().size();
+        List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
+        long rows = 0;
+        byte[] row;
+        while ((row = copy.readFromCopy()) != null) {
+            batch.add(new RowImage(parser.parse(row, columns), null));
+            rows++;
+            if (batch.size() == ROWS_PER_LOAD) {
+                destination.loadSnapshotRows(cellId, chunk.table(), batch);
+                batch = new ArrayList<>(ROWS_PER_LOAD);
+            }
+        }
+        if (!batch.isEmpty()) {
+            destination.loadSnapshotRows(cellId, chunk.table(), batch);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,141 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.model.Change;
+import io.cellpipe.core.model.ChangeBuffer;
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns pgoutput messages into committed {@link Transaction}s. Non-streamed transactions arrive
+ * whole between Begin and Commit; streamed ones (larger than the server's logical_decoding_work_mem)
+ * arrive in blocks interleaved with others and are buffered per top-level transaction until their
+ * Stream Commit. Either way a buffer spills to disk past its memory budget.
+ */
+final class TransactionAssembler {
+    private final String cellId;
+    private final CellCatalog catalog;
+    private final Path spillDirectory;
+    private final long memoryBudget;
+    private final Map<Integer, TableSchema> relations = new HashMap<>();
+    private final Map<Long, ChangeBuffer> streamed = new HashMap<>();
+    private ChangeBuffer current;
+    private long currentXid;
+    private long streamXid;
+
+    TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget) {
+        this.cellId = cellId;
+        this.catalog = catalog;
+        this.spillDirectory = spillDirectory;
+        this.memoryBudget = memoryBudget;
+    }
+
+    /** Feeds one message; returns a transaction when one commits, else null. */
+    Transaction accept(PgoutputMessage message) throws SQLException {
+        switch (message) {
+            case PgoutputMessage.Begin begin -> {
+                current = newBuffer();
+                currentXid = begin.xid();
+            }
+            case PgoutputMessage.Commit commit -> {
+                Transaction transaction = new Transaction(cellId, currentXid, commit.endLsn(), commit.commitTime(), current);
+                current = null;
+                return transaction;
+            }
+            case PgoutputMessage.Relation relation -> relations.put(relation.relationId(), catalog.schema(relation));
+            case PgoutputMessage.Insert insert -> add(insert.xid(), Change.insert(table(insert.relationId()), fit(insert.relationId(), insert.after())));
+            case PgoutputMessage.Update update -> {
+                TableSchema table = table(update.relationId());
+                RowImage before = update.before() == null ? null : fit(update.relationId(), update.before());
+                add(update.xid(), Change.update(table, before, fit(update.relationId(), update.after())));
+            }
+            case PgoutputMessage.Delete delete -> add(delete.xid(), Change.delete(table(delete.relationId()), fit(delete.relationId(), delete.before())));
+            case PgoutputMessage.Truncate truncate -> {
+                for (int relation : truncate.relationIds()) {
+                    add(truncate.xid(), Change.truncate(table(relation)));
+                }
+            }
+            case PgoutputMessage.StreamStart start -> {
+                streamXid = start.xid();
+                streamed.computeIfAbsent(streamXid, xid -> newBuffer());
+            }
+            case PgoutputMessage.StreamStop stop -> streamXid = 0;
+            case PgoutputMessage.StreamCommit commit -> {
+                ChangeBuffer changes = streamed.remove(commit.xid());
+                if (changes == null) {
+                    changes = newBuffer();
+                }
+                return new Transaction(cellId, commit.xid(), commit.endLsn(), commit.commitTime(), changes);
+            }
+            case PgoutputMessage.StreamAbort abort -> {
+                if (abort.xid() == abort.subXid()) {
+                    ChangeBuffer changes = streamed.remove(abort.xid());
+                    if (changes != null) {
+                        changes.close();
+                    }
+                } else {
+                    ChangeBuffer changes = streamed.get(abort.xid());
+                    if (changes != null) {
+                        changes.discard(abort.subXid());
+                    }
+                }
+            }
+            case PgoutputMessage.Message ignored -> {
+                // heartbeats and watermarks are handled by the reader
+            }
+            case PgoutputMessage.Ignored ignored -> {
+                // origin and type messages carry nothing the capture needs
+            }
+        }
+        return null;
+    }
+
+    /** True while a non-streamed transaction is open (between Begin and Commit). */
+    boolean inTransaction() {
+        return current != null;
+    }
+
+    void close() {
+        if (current != null) {
+            current.close();
+        }
+        streamed.values().forEach(ChangeBuffer::close);
+        streamed.clear();
+    }
+
+    private void add(long xid, Change change) {
+        if (streamXid != 0) {
+            streamed.get(streamXid).add(change, xid);
+        } else if (current != null) {
+            current.add(change);
+        } else {
+            throw new IllegalStateException(cellId + ": a change arrived outside any transaction");
+        }
+    }
+
+    private TableSchema table(int relationId) {
+        TableSchema table = relations.get(relationId);
+        if (table == null) {
+            throw new IllegalStateException(cellId + ": change for relation " + relationId + " before its Relation message");
+        }
+        return table;
+    }
+
+    /** Guards against a tuple whose width differs from its relation's (never expected from pgoutput). */
+    private RowImage fit(int relationId, RowImage image) {
+        int width = relations.get(relationId).columns().size();
+        if (image.size() != width) {
+            throw new IllegalStateException(cellId + ": tuple of " + image.size() + " columns for a relation of " + width);
+        }
+        return image;
+    }
+
+    private ChangeBuffer newBuffer() {
+        return new ChangeBuffer(spillDirectory, memoryBudget);
+    }
+}
