@@ -31,9 +31,9 @@ public final class ConfigSection {
     public ConfigSection(String file, String path, JsonNode node, Function<String, String> environment) {
         this.file = file;
         this.path = path;
-        this.node = node;
+        this.node = node == null || node.isNull() || node.isMissingNode() ? null : node;
         this.environment = environment;
-        if (node != null && !node.isObject()) {
+        if (this.node != null && !this.node.isObject()) {
             throw error(path.isEmpty() ? "the file" : path, "must be a mapping of keys to values");
         }
     }
@@ -205,6 +205,9 @@ public final class ConfigSection {
     }
 
     private String child(String key) {
+        if (key.isEmpty()) {
+            return path;
+        }
         return path.isEmpty() ? key : path + "." + key;
     }
 

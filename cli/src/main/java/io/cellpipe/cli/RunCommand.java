@@ -1,0 +1,65 @@
+package io.cellpipe.cli;
+
+import io.cellpipe.core.config.ConfigLoader;
+import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.pipeline.CellReport;
+import io.cellpipe.core.pipeline.Pipeline;
+import io.cellpipe.core.spi.Destination;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the pipeline until SIGINT or SIGTERM, then drains, checkpoints and exits 0. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the pipeline until interrupted.")
+final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", required = true, description = "Pipeline configuration (YAML).")
+    Path config;
+
+    @Option(names = "--resnapshot", split = ",", paramLabel = "CELL",
+            description = "Forget what the warehouse holds for these cells and copy them again (after a lost slot).")
+    List<String> resnapshot = List.of();
+
+    @Option(names = "--progress-interval", defaultValue = "30s", description = "How often to log per-cell progress (e.g. 30s).",
+            converter = DurationConverter.class)
+    Duration progressInterval;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Destination destination = Assembly.destination(pipelineConfig.destination());
+                Pipeline pipeline = new Pipeline(destination, pipelineConfig.capture())) {
+            for (String cell : resnapshot) {
+                log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
+                destination.beginSnapshot(cell, List.of());
+            }
+            Thread hook = new Thread(() -> {
+                try {
+                    pipeline.stop(Duration.ofSeconds(60));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stopped.countDown();
+                }
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            pipeline.start(Assembly.sources(pipelineConfig));
+            log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
+                    pipelineConfig.cells().size());
+            while (!stopped.await(progressInterval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                for (CellReport report : pipeline.report()) {
+                    log.info("{}", ProgressLine.of(report));
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package io.cellpipe.cli;
+
+import io.cellpipe.core.config.CellConfig;
+import io.cellpipe.core.config.TableSelection;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.verify.TableComparator;
+import io.cellpipe.core.verify.TableDifference;
+import io.cellpipe.core.verify.VerifyRow;
+import io.cellpipe.postgres.PostgresRowSource;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares every captured table of every cell with the warehouse and prints what differs. A cell
+ * that cannot be reached, or a table stopped by an error, counts as a mismatch: "verified" means
+ * every row of every cell was seen to match.
+ */
+final class Verification {
+    private static final int DIFFERENCES_SHOWN = 10;
+
+    private final Destination destination;
+    private final TableSelection selection;
+    private final PrintStream out;
+
+    record Summary(int cells, int tables, long rows, int failedCells, int mismatchedTables) {
+        boolean matches() {
+            return failedCells == 0 && mismatchedTables == 0;
+        }
+    }
+
+    Verification(Destination destination, TableSelection selection, PrintStream out) {
+        this.destination = destination;
+        this.selection = selection;
+        this.out = out;
+    }
+
+    Summary verify(List<CellConfig> cells) {
+        int tables = 0;
+        long rows = 0;
+        int failedCells = 0;
+        int mismatched = 0;
+        Map<String, Map<String, String>> stopped = destination.stoppedTables();
+        for (CellConfig cell : cells) {
+            List<TableComparator.Result> results;
+            try {
+                results = verifyCell(cell);
+            } catch (Exception e) {
+                out.println("verify: " + cell.id() + ": cannot read the cell: " + e.getMessage());
+                failedCells++;
+                continue;
+            }
+            for (TableComparator.Result result : results) {
+                tables++;
+                rows += result.sourceRows();
+                String table = result.table().id().qualified();
+                String stopReason = stopped.getOrDefault(cell.id(), Map.of()).get(table);
+                if (stopReason != null) {
+                    mismatched++;
+                    out.println("verify: " + cell.id() + " " + table + ": STOPPED by an error, not loading: " + stopReason);
+                } else if (!result.matches()) {
+                    mismatched++;
+                    out.println("verify: " + cell.id() + " " + table + ": " + result.differenceCount() + " differences (cell "
+                            + result.sourceRows() + " rows, warehouse " + result.warehouseRows() + " live rows)");
+                    for (TableDifference difference : result.differences().subList(0, Math.min(DIFFERENCES_SHOWN, result.differences().size()))) {
+                        out.println("  " + difference);
+                    }
+                }
+            }
+        }
+        return new Summary(cells.size(), tables, rows, failedCells, mismatched);
+    }
+
+    private List<TableComparator.Result> verifyCell(CellConfig cell) throws Exception {
+        TableComparator comparator = new TableComparator(DIFFERENCES_SHOWN);
+        List<TableComparator.Result> results = new ArrayList<>();
+        try (PostgresRowSource source = new PostgresRowSource(cell)) {
+            for (TableSchema table : source.tables(selection)) {
+                Iterator<VerifyRow> sourceRows = source.scan(cell.id(), table);
+                Iterator<VerifyRow> warehouseRows = destination.scan(cell.id(), table);
+                try {
+                    results.add(comparator.compare(cell.id(), table, sourceRows, warehouseRows));
+                } finally {
+                    closeQuietly(sourceRows);
+                    closeQuietly(warehouseRows);
+                }
+            }
+        }
+        return results;
+    }
+
+    private static void closeQuietly(Iterator<VerifyRow> rows) throws Exception {
+        if (rows instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+}

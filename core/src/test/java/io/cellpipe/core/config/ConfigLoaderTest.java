@@ -1,0 +1,82 @@
+package io.cellpipe.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cellpipe.core.model.TableId;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader(Map.of("CELL1_PASSWORD", "s3cret")::get);
+
+    private static final String MINIMAL = """
+            pipeline: analytics
+            cells:
+              - id: cell-1
+                url: jdbc:postgresql://127.0.0.1:5432/gitlab?user=cellpipe&password=${CELL1_PASSWORD}
+            tables:
+              include: ["public.*"]
+              exclude: ["public.schema_migrations"]
+            destination:
+              duckdb:
+                path: ./warehouse.duckdb
+            """;
+
+    @Test
+    void readsTheMinimalConfiguration() {
+        PipelineConfig config = loader.parse("cellpipe.yml", MINIMAL);
+        assertThat(config.slotName()).isEqualTo("cellpipe_analytics");
+        assertThat(config.cells()).singleElement().satisfies(cell -> {
+            assertThat(cell.url()).endsWith("password=s3cret");
+            assertThat(cell.safeUrl()).endsWith("password=***");
+        });
+        assertThat(config.tables().includes(new TableId("public", "users"))).isTrue();
+        assertThat(config.tables().includes(new TableId("public", "schema_migrations"))).isFalse();
+        assertThat(config.tables().includes(new TableId("audit", "users"))).isFalse();
+        assertThat(config.destination().type()).isEqualTo("duckdb");
+        assertThat(config.destination().options().string("path")).isEqualTo("./warehouse.duckdb");
+        assertThat(config.capture()).isEqualTo(CaptureConfig.defaults());
+    }
+
+    @Test
+    void rejectsAnUnknownKeyNamingItWithASuggestion() {
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL.replace("  exclude:", "  exlude:")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cellpipe.yml: unknown key 'tables.exlude'; did you mean 'tables.exclude'?");
+    }
+
+    @Test
+    void rejectsAnUnsetVariable() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).parse("cellpipe.yml", MINIMAL))
+                .hasMessageContaining("cells[0].url refers to environment variable CELL1_PASSWORD, which is not set");
+    }
+
+    @Test
+    void rejectsBadValuesNamingTheKey() {
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "capture:\n  heartbeat_interval: soon\n"))
+                .hasMessageContaining("c.yml: capture.heartbeat_interval must be a duration");
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "capture:\n  snapshot_parallelism: 0\n"))
+                .hasMessageContaining("capture.snapshot_parallelism must be between 1 and 64, not 0");
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL.replace("analytics", "Analytics!")))
+                .hasMessageContaining("pipeline name 'Analytics!'");
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL.replace("  duckdb:\n    path: ./warehouse.duckdb\n", "")))
+                .hasMessageContaining("must name exactly one destination");
+        assertThatThrownBy(() -> loader.parse("c.yml", "pipeline: [oops"))
+                .hasMessageContaining("c.yml is not valid YAML");
+    }
+
+    @Test
+    void rejectsDuplicateCells() {
+        String twice = MINIMAL.replace("tables:", "  - id: cell-1\n    url: jdbc:postgresql://h/db\ntables:");
+        assertThatThrownBy(() -> loader.parse("c.yml", twice)).hasMessageContaining("cell id 'cell-1' appears twice");
+    }
+
+    @Test
+    void readsCaptureSettings() {
+        PipelineConfig config = loader.parse("c.yml", MINIMAL + "capture:\n  heartbeat_interval: 2s\n  transaction_memory: 1MB\n");
+        assertThat(config.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.capture().transactionMemory()).isEqualTo(1024 * 1024);
+    }
+}

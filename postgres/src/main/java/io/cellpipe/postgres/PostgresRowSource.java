@@ -1,0 +1,155 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.config.CellConfig;
+import io.cellpipe.core.config.TableSelection;
+import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.verify.RowSource;
+import io.cellpipe.core.verify.VerifyRow;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads a cell's current tables for verification, in key order, each value in the canonical text
+ * of {@link io.cellpipe.core.verify.CanonicalValue}. Runs in one repeatable-read transaction so all
+ * tables are seen as of one moment.
+ */
+public final class PostgresRowSource implements RowSource, AutoCloseable {
+    private static final int FETCH_SIZE = 5_000;
+
+    private final String cellId;
+    private final Connection connection;
+    private final CellCatalog catalog;
+
+    public PostgresRowSource(CellConfig cell) throws SQLException {
+        this.cellId = cell.id();
+        this.connection = new CellConnector(cell).open();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        }
+        this.catalog = new CellCatalog(connection);
+    }
+
+    /** The tables the pipeline captures from this cell, with their current columns. */
+    public List<TableSchema> tables(TableSelection selection) throws SQLException {
+        List<TableSchema> schemas = new ArrayList<>();
+        for (CellCatalog.CatalogTable table : catalog.tables(selection)) {
+            schemas.add(catalog.schema(table));
+        }
+        return schemas;
+    }
+
+    @Override
+    public Iterator<VerifyRow> scan(String cellId, TableSchema table) {
+        if (!this.cellId.equals(cellId)) {
+            throw new IllegalArgumentException("this reader reads cell " + this.cellId + ", not " + cellId);
+        }
+        try {
+            Statement statement = connection.createStatement();
+            statement.setFetchSize(FETCH_SIZE);
+            return new Rows(statement, statement.executeQuery(query(table)), table.columns().size());
+        } catch (SQLException e) {
+            throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String query(TableSchema table) {
+        List<String> selected = new ArrayList<>();
+        List<String> order = new ArrayList<>();
+        for (Column column : table.columns()) {
+            String name = io.cellpipe.core.model.TableId.quote(column.name());
+            selected.add(canonical(column, name));
+            if (column.key() || !table.hasKey()) {
+                order.add(orderBy(column, name));
+            }
+        }
+        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " ORDER BY " + String.join(", ", order);
+    }
+
+    private static String canonical(Column column, String name) {
+        return switch (column.type().kind()) {
+            case BYTES -> "encode(" + name + ", 'hex')";
+            case INTERVAL -> "(extract(year FROM " + name + ") * 12 + extract(month FROM " + name + "))::bigint || '/' || extract(day FROM "
+                    + name + ")::bigint || '/' || (extract(hour FROM " + name + ") * 3600000000 + extract(minute FROM " + name
+                    + ") * 60000000 + extract(microseconds FROM " + name + "))::bigint";
+            default -> name + "::text";
+        };
+    }
+
+    private static String orderBy(Column column, String name) {
+        return switch (column.type().kind()) {
+            case TEXT, JSON, NUMERIC_TEXT -> name + "::text COLLATE \"C\"";
+            default -> name;
+        };
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static final class Rows implements Iterator<VerifyRow>, AutoCloseable {
+        private final Statement statement;
+        private final ResultSet rows;
+        private final int columns;
+        private Boolean hasNext;
+
+        Rows(Statement statement, ResultSet rows, int columns) {
+            this.statement = statement;
+            this.rows = rows;
+            this.columns = columns;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (hasNext == null) {
+                try {
+                    hasNext = rows.next();
+                    if (!hasNext) {
+                        close();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException("reading rows for verification failed: " + e.getMessage(), e);
+                }
+            }
+            return hasNext;
+        }
+
+        @Override
+        public VerifyRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            hasNext = null;
+            try {
+                List<String> values = new ArrayList<>(columns);
+                for (int i = 1; i <= columns; i++) {
+                    values.add(rows.getString(i));
+                }
+                return new VerifyRow(values, false);
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading rows for verification failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException("closing a verification query failed: " + e.getMessage(), e);
+            }
+        }
+    }
+}
