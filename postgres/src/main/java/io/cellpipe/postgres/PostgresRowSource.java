@@ -64,13 +64,14 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         List<String> selected = new ArrayList<>();
         List<String> order = new ArrayList<>();
         for (Column column : table.columns()) {
-            String name = io.cellpipe.core.model.TableId.quote(column.name());
-            selected.add(canonical(column, name));
+            // Qualified, because ORDER BY resolves a bare name to the output column: the text cast.
+            String name = "t." + io.cellpipe.core.model.TableId.quote(column.name());
+            selected.add(canonical(column, name) + " AS c" + selected.size());
             if (column.key() || !table.hasKey()) {
                 order.add(orderBy(column, name));
             }
         }
-        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " ORDER BY " + String.join(", ", order);
+        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t ORDER BY " + String.join(", ", order);
     }
 
     private static String canonical(Column column, String name) {
@@ -79,7 +80,8 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
             case INTERVAL -> "(extract(year FROM " + name + ") * 12 + extract(month FROM " + name + "))::bigint || '/' || extract(day FROM "
                     + name + ")::bigint || '/' || (extract(hour FROM " + name + ") * 3600000000 + extract(minute FROM " + name
                     + ") * 60000000 + extract(microseconds FROM " + name + "))::bigint";
-            default -> name + "::text";
+            // The type's own output text, as streamed (a cast to text differs: inet gains its /32).
+            default -> name;
         };
     }
 
