@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -73,12 +75,34 @@ final class CellCatalog {
 
     /** The schema of a relation as a Relation message announces it, keyed like {@link #schema}. */
     TableSchema schema(PgoutputMessage.Relation relation) throws SQLException {
-        Set<String> keys = keyColumns(Integer.toUnsignedLong(relation.relationId()), relation.replicaIdentity());
+        long oid = Integer.toUnsignedLong(relation.relationId());
+        Set<String> keys = keyColumns(oid, relation.replicaIdentity());
+        Map<String, String> missing = missingValues(oid);
         List<Column> columns = new ArrayList<>(relation.columns().size());
         for (PgoutputMessage.RelationColumn column : relation.columns()) {
-            columns.add(new Column(column.name(), types.columnType(column.typeOid(), column.typeModifier()), keys.contains(column.name())));
+            columns.add(new Column(column.name(), types.columnType(column.typeOid(), column.typeModifier()), keys.contains(column.name()),
+                    missing.get(column.name())));
         }
         return new TableSchema(new TableId(relation.namespace(), relation.name()), columns);
+    }
+
+    /**
+     * Values of columns added with a constant default: rows older than the column have it without
+     * any WAL record saying so, so a destination must fill it in itself.
+     */
+    private Map<String, String> missingValues(long oid) throws SQLException {
+        Map<String, String> values = new HashMap<>();
+        String sql = "SELECT attname, pg_catalog.array_to_string(attmissingval, '') FROM pg_catalog.pg_attribute"
+                + " WHERE attrelid = ?::oid AND atthasmissing AND NOT attisdropped";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, oid);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    values.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return values;
     }
 
     /**
