@@ -1,0 +1,122 @@
+package io.cellpipe.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.spi.CellCheckpoint;
+import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.verify.VerifyRow;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * An embedded DuckDB warehouse. Per source table it keeps a current-state table (schema and name
+ * as at the source, keyed by {@code _cell_id} plus the key columns) and, in schema
+ * {@code _cellpipe}, the change log, the checkpoints and the stopped tables. A batch's rows, change
+ * log and checkpoints commit in one DuckDB transaction.
+ *
+ * <p>Thread-safe: {@link #apply} runs one batch at a time; snapshot loads run in parallel, each on
+ * its own connection; reads ({@link #checkpoints}, {@link #scan}) use their own connections.
+ */
+public final class DuckDbDestination implements Destination {
+    private final DuckDbOptions options;
+    private final Warehouse warehouse;
+    private final WarehouseCatalog catalog;
+    private final BatchApplier applier;
+    private final SnapshotLoader snapshots;
+
+    /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
+    public DuckDbDestination(DuckDbOptions options) {
+        this.options = requireNonNull(options, "options is null");
+        this.warehouse = Warehouse.open(options.path());
+        try {
+            ControlTables.create(warehouse);
+            this.catalog = WarehouseCatalog.load(warehouse);
+        } catch (RuntimeException e) {
+            warehouse.close();
+            throw e;
+        }
+        this.applier = new BatchApplier(warehouse, catalog, options);
+        this.snapshots = new SnapshotLoader(warehouse, catalog);
+    }
+
+    public DuckDbOptions options() {
+        return options;
+    }
+
+    @Override
+    public Map<String, CellCheckpoint> checkpoints() {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return Checkpoints.read(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read the checkpoints of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @throws IncompatibleSchemaException if a change's shape does not fit its warehouse table; nothing was written
+     * @throws io.cellpipe.core.spi.TableFailureException if a value of one cell's table cannot be stored; nothing was written
+     * @throws WarehouseException if DuckDB fails otherwise; nothing was written
+     */
+    @Override
+    public void apply(List<Transaction> batch) {
+        applier.apply(batch);
+    }
+
+    @Override
+    public void beginSnapshot(String cellId, List<TableSchema> tables) {
+        snapshots.begin(cellId, tables);
+    }
+
+    @Override
+    public void loadSnapshotRows(String cellId, TableSchema table, List<RowImage> rows) {
+        snapshots.load(cellId, table, rows);
+    }
+
+    @Override
+    public void completeSnapshot(String cellId, Lsn consistentPoint, Instant snapshotTime) {
+        snapshots.complete(cellId, consistentPoint, snapshotTime);
+    }
+
+    @Override
+    public void recordTableStopped(String cellId, TableId table, String reason) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            StoppedTables.record(connection, cellId, table.qualified(), reason);
+        } catch (SQLException e) {
+            throw new WarehouseException(cellId + ": cannot record that table " + table + " stopped in the DuckDB warehouse "
+                    + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Map<String, String>> stoppedTables() {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return StoppedTables.read(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read the stopped tables of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The returned iterator is {@link AutoCloseable}; close it if it is not read to the end. */
+    @Override
+    public Iterator<VerifyRow> scan(String cellId, TableSchema table) {
+        return WarehouseScan.open(warehouse, catalog, cellId, table);
+    }
+
+    @Override
+    public void close() {
+        try {
+            applier.close();
+        } finally {
+            warehouse.close();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.cellpipe.duckdb;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+/**
+ * The open DuckDB database. Every user gets its own connection ({@link #session}) to the one
+ * database instance: DuckDB connections are cheap, and a connection is not safe to share between
+ * threads, nor usable for anything else while it streams a result.
+ */
+final class Warehouse implements AutoCloseable {
+    private final Path path;
+    private final DuckDBConnection root;
+
+    private Warehouse(Path path, DuckDBConnection root) {
+        this.path = path;
+        this.root = root;
+    }
+
+    static Warehouse open(Path path) {
+        Path parent = path.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of the DuckDB warehouse " + path
+                    + "; check destination.duckdb.path and the directory's permissions", e);
+        }
+        Properties properties = new Properties();
+        // without it the driver materializes whole results in memory, which a scan of a big table must not do
+        properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        try {
+            DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
+            return new Warehouse(path, root);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot open the DuckDB warehouse " + path + " (" + e.getMessage()
+                    + "); is another process using it? DuckDB allows one writing process per file", e);
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /**
+     * A new connection in auto-commit mode with the session time zone set to UTC, so
+     * {@code TIMESTAMPTZ} values read and print as PostgreSQL's UTC text. The caller closes it.
+     */
+    DuckDBConnection session() throws SQLException {
+        DuckDBConnection connection = root.duplicate();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    @Override
+    public void close() {
+        try {
+            root.close();
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot close the DuckDB warehouse " + path + " cleanly: " + e.getMessage(), e);
+        }
+    }
+}
