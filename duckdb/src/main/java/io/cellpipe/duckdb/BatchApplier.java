@@ -23,12 +23,14 @@ final class BatchApplier implements AutoCloseable {
     private final Warehouse warehouse;
     private final WarehouseCatalog catalog;
     private final DuckDbOptions options;
+    private final ColumnFills fills;
     private final Map<TableId, StagingTable> staging = new HashMap<>();
     private DuckDBConnection connection;
 
-    BatchApplier(Warehouse warehouse, WarehouseCatalog catalog, DuckDbOptions options) {
+    BatchApplier(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills, DuckDbOptions options) {
         this.warehouse = warehouse;
         this.catalog = catalog;
+        this.fills = fills;
         this.options = options;
     }
 
@@ -55,10 +57,12 @@ final class BatchApplier implements AutoCloseable {
                     stagingTable.prepare(session, table.width());
                 }
             }
+            BatchWrite write = new BatchWrite(session, options, bindings, tables, staging, fills);
             SqlTransaction.run(session, () -> {
-                new BatchWrite(session, options, bindings, tables, staging).write(batch);
+                write.write(batch);
                 return null;
             });
+            write.committed();
         } catch (RuntimeException e) {
             discardConnection();
             throw e;

@@ -1,6 +1,7 @@
 package io.cellpipe.duckdb;
 
 import io.cellpipe.core.model.Change;
+import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
@@ -9,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
@@ -19,7 +22,7 @@ import org.duckdb.DuckDBConnection;
  */
 final class BatchWrite {
     /** Rows buffered per table before an early flush, bounding memory for huge batches. */
-    static final int FLUSH_ROWS = 200_000;
+    static final int FLUSH_ROWS = 20_000;
 
     private final DuckDBConnection connection;
     private final DuckDbOptions options;
@@ -28,6 +31,9 @@ final class BatchWrite {
     private final Map<TableId, StagingTable> staging;
     private final Map<TableId, TableBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, CommitStamp> lastPerCell = new LinkedHashMap<>();
+    private final ColumnFills fills;
+    /** Columns filled by this batch, as cell, table, column; published to {@link ColumnFills} after the commit. */
+    private final Set<List<String>> filled = new LinkedHashSet<>();
 
     /**
      * @param bindings each change's shape, by identity
@@ -35,7 +41,8 @@ final class BatchWrite {
      * @param staging each table's prepared staging table on {@code connection}
      */
     BatchWrite(DuckDBConnection connection, DuckDbOptions options, Map<TableSchema, TableBinding> bindings,
-            Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging) {
+            Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging, ColumnFills fills) {
+        this.fills = fills;
         this.connection = connection;
         this.options = options;
         this.bindings = bindings;
@@ -71,8 +78,16 @@ final class BatchWrite {
         Checkpoints.advance(connection, lastPerCell.values());
     }
 
+    /** After the batch's transaction committed. */
+    void committed() {
+        for (List<String> fill : filled) {
+            fills.committed(fill.get(0), fill.get(1), List.of(fill.get(2)));
+        }
+    }
+
     private void add(Change change, TableBinding binding, CommitStamp stamp) throws SQLException {
         TableId id = binding.table().id();
+        fillNewColumns(change.table(), id, stamp.cellId());
         TableBuffer buffer = buffers.get(id);
         if (buffer == null || !buffer.accepts(binding)) {
             if (buffer != null) {
@@ -88,6 +103,24 @@ final class BatchWrite {
         }
         if (buffer.size() >= FLUSH_ROWS) {
             buffer.flush();
+        }
+    }
+
+    /** Rows buffered before a column appeared are older than it, so they are written first, then filled. */
+    private void fillNewColumns(TableSchema schema, TableId id, String cellId) throws SQLException {
+        for (Column column : fills.unaccounted(cellId, schema)) {
+            List<String> fill = List.of(cellId, id.qualified(), column.name());
+            if (filled.add(fill)) {
+                TableBuffer buffer = buffers.get(id);
+                if (buffer != null && column.missingValue() != null) {
+                    buffer.flush();
+                }
+                try {
+                    fills.fill(connection, cellId, schema, column, tables.get(id));
+                } catch (SQLException e) {
+                    throw WriteFailure.of(e, id, cellId, "fill the default of added column " + column.name() + " in");
+                }
+            }
         }
     }
 

@@ -27,6 +27,7 @@ final class ControlTables {
                 SqlTransaction.execute(connection, "CREATE TABLE IF NOT EXISTS " + STOPPED_TABLES + " (cell_id VARCHAR NOT NULL,"
                         + " table_name VARCHAR NOT NULL, reason VARCHAR NOT NULL, stopped_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " PRIMARY KEY (cell_id, table_name))");
+                SqlTransaction.execute(connection, ColumnFills.createSql());
                 return null;
             });
         } catch (SQLException e) {

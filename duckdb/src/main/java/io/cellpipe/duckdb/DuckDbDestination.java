@@ -32,6 +32,7 @@ public final class DuckDbDestination implements Destination {
     private final WarehouseCatalog catalog;
     private final BatchApplier applier;
     private final SnapshotLoader snapshots;
+    private final ColumnFills fills;
 
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
@@ -40,12 +41,22 @@ public final class DuckDbDestination implements Destination {
         try {
             ControlTables.create(warehouse);
             this.catalog = WarehouseCatalog.load(warehouse);
+            this.fills = loadFills(warehouse);
         } catch (RuntimeException e) {
             warehouse.close();
             throw e;
         }
-        this.applier = new BatchApplier(warehouse, catalog, options);
-        this.snapshots = new SnapshotLoader(warehouse, catalog);
+        this.applier = new BatchApplier(warehouse, catalog, fills, options);
+        this.snapshots = new SnapshotLoader(warehouse, catalog, fills);
+    }
+
+    private static ColumnFills loadFills(Warehouse warehouse) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return ColumnFills.load(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read " + ColumnFills.TABLE + " of the DuckDB warehouse " + warehouse.path() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     public DuckDbOptions options() {

@@ -20,10 +20,12 @@ import org.duckdb.DuckDBConnection;
 final class SnapshotLoader {
     private final Warehouse warehouse;
     private final WarehouseCatalog catalog;
+    private final ColumnFills fills;
 
-    SnapshotLoader(Warehouse warehouse, WarehouseCatalog catalog) {
+    SnapshotLoader(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills) {
         this.warehouse = warehouse;
         this.catalog = catalog;
+        this.fills = fills;
     }
 
     /** Creates missing tables, then forgets every row, the checkpoint and the stopped tables of the cell, atomically. */
@@ -43,8 +45,10 @@ final class SnapshotLoader {
                 }
                 Checkpoints.forget(connection, cellId);
                 StoppedTables.forget(connection, cellId);
+                fills.recordAll(connection, cellId, tables);
                 return null;
             });
+            fills.replaced(cellId, tables);
         } catch (SQLException e) {
             throw new WarehouseException(cellId + ": cannot forget the cell's rows and checkpoint before its snapshot in the DuckDB"
                     + " warehouse " + warehouse.path() + ": " + e.getMessage() + ". Nothing was deleted.", e);
