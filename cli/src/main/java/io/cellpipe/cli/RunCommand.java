@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,24 +42,17 @@ final class RunCommand implements Callable<Integer> {
                 log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
                 destination.beginSnapshot(cell, List.of());
             }
-            Thread hook = new Thread(() -> {
-                try {
-                    pipeline.stop(Duration.ofSeconds(60));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    stopped.countDown();
-                }
-            }, "shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            StopSignals.onStop(stopped::countDown);
             pipeline.start(Assembly.sources(pipelineConfig));
             log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                     pipelineConfig.cells().size());
-            while (!stopped.await(progressInterval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
                 for (CellReport report : pipeline.report()) {
                     log.info("{}", ProgressLine.of(report));
                 }
             }
+            log.info("stop requested: draining and checkpointing");
+            pipeline.stop(Duration.ofSeconds(60));
         }
         return 0;
     }

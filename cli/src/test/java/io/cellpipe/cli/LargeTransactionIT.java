@@ -43,9 +43,9 @@ class LargeTransactionIT {
                         BEGIN;
                         INSERT INTO public.events SELECT g, g % 1000, 'kind-' || (g % 7), jsonb_build_object('n', g, 's', md5(g::text)),
                             g / 100.0, g / 3.0, now(), current_date - (g % 365), ARRAY['a', g::text], g % 2 = 0
-                        FROM generate_series(1, %d) g;
-                        UPDATE public.events SET amount = amount + 1 WHERE id %% 2 = 0;
-                        COMMIT""".formatted(ROWS));
+                        FROM generate_series(1, ROWS) g;
+                        UPDATE public.events SET amount = amount + 1 WHERE id % 2 = 0;
+                        COMMIT""".replace("ROWS", String.valueOf(ROWS)));
                 Lsn end = lsn(cell, "SELECT pg_current_wal_lsn()::text");
                 awaitConfirmedPast(cell, end, child, dir);
             } finally {
