@@ -42,7 +42,6 @@ class CellProblemsIT {
 
     private static EmbeddedCell healthy;
     private static EmbeddedCell replicaOnly;
-    private static int nextAccount = 1;
 
     @BeforeAll
     static void startCells() {
@@ -106,10 +105,13 @@ class CellProblemsIT {
         try (Destination destination = Assembly.destination(config.destination())) {
             try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
                 pipeline.start(Assembly.sources(config));
-                CellReport first = awaitReport(pipeline, PROBLEM, report -> report.state() == expected, TIMEOUT);
+                CellReport first = awaitReport(pipeline, PROBLEM, report -> {
+                    seen.add(report.state());
+                    return report.state() == expected;
+                }, TIMEOUT);
                 assertThat(first.lastError()).as("error of a cell in state %s", expected).isNotBlank();
                 awaitStreaming(pipeline, HEALTHY, TIMEOUT);
-                changeAccounts(healthy, 50);
+                changeAccounts(healthy);
                 catchUp(pipeline, healthyOnly, TIMEOUT);
                 // tried again at least once since, and still in the same state (polled: between tries it is STARTING)
                 last = awaitReport(pipeline, PROBLEM, report -> {
@@ -127,11 +129,11 @@ class CellProblemsIT {
         return last;
     }
 
-    private static void changeAccounts(EmbeddedCell cell, int inserts) {
-        int first = nextAccount;
-        nextAccount += inserts;
+    /** Fifty new accounts after the existing ones, some updates and deletes. */
+    private static void changeAccounts(EmbeddedCell cell) {
         cell.execute(
-                "INSERT INTO public.accounts SELECT g, 'account ' || g, g * 1.25 FROM generate_series(" + first + ", " + (nextAccount - 1) + ") g",
+                "INSERT INTO public.accounts SELECT last.id + g, 'account ' || (last.id + g), g * 1.25"
+                        + " FROM (SELECT coalesce(max(id), 0) AS id FROM public.accounts) last, generate_series(1, 50) g",
                 "UPDATE public.accounts SET balance = balance + 1 WHERE id % 3 = 0",
                 "DELETE FROM public.accounts WHERE id % 7 = 0");
     }
