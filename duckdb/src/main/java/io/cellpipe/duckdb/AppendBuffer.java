@@ -50,9 +50,17 @@ final class AppendBuffer implements TableBuffer {
             throw new IllegalStateException("a truncate is not a row change; flush and truncate instead");
         }
         boolean deleted = change.after() == null;
-        StagedRow row = new StagedRow(stamp.cellId(), table.width(), stamp, change.op(), deleted);
-        RowImage image = deleted ? change.before() : change.after();
         RowImage before = change.before();
+        if (!deleted && before != null) {
+            // An update retires its old row: appended as a deletion, so the live rows minus the
+            // deletions are the table's current rows (what verification compares).
+            append(before, before, true, change, binding, stamp);
+        }
+        append(deleted ? before : change.after(), before, deleted, change, binding, stamp);
+    }
+
+    private void append(RowImage image, RowImage before, boolean deleted, Change change, TableBinding binding, CommitStamp stamp) {
+        StagedRow row = new StagedRow(stamp.cellId(), table.width(), stamp, change.op(), deleted);
         for (int index = 0; index < binding.size(); index++) {
             String value = image.value(index);
             // no row to keep an unchanged TOAST value from; only a full old image can supply it

@@ -139,7 +139,7 @@ final class BatchWrite {
         if (buffer != null) {
             buffer.flush();
         }
-        String sql = new TableStatements(table, staging.get(table.id()).name(), new int[0]).truncate(options.hardDeletes());
+        String sql = new TableStatements(table, staging.get(table.id()).name(), new int[0]).truncate(options.hardDeletes(), !binding.hasKey());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int parameter = 1;
             if (!options.hardDeletes()) {

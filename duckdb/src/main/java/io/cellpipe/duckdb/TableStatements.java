@@ -100,9 +100,18 @@ final class TableStatements {
      * A TRUNCATE of one cell's table at one commit. Parameters: (soft) lsn text, lsn value as
      * text, commit micros, cell id; (hard) cell id.
      */
-    String truncate(boolean hardDeletes) {
+    /**
+     * Marks the cell's rows truncated. In an append-only table (no key) the deletions recorded
+     * before are marked too, so that "live rows minus deletions" stays the current content.
+     */
+    String truncate(boolean hardDeletes, boolean appendOnly) {
         if (hardDeletes) {
             return "DELETE FROM " + table.quotedName() + " WHERE _cell_id = ?";
+        }
+        if (appendOnly) {
+            return "UPDATE " + table.quotedName() + " SET \"_deleted\" = true, \"_op\" = 't', \"_lsn\" = ?, \"_lsn_value\" = CAST(? AS UBIGINT),"
+                    + " \"_commit_ts\" = make_timestamptz(CAST(? AS BIGINT)), \"_uploaded_at\" = current_timestamp"
+                    + " WHERE _cell_id = ? AND \"_op\" <> 't'";
         }
         return "UPDATE " + table.quotedName() + " SET \"_deleted\" = true, \"_op\" = 't', \"_lsn\" = ?, \"_lsn_value\" = CAST(? AS UBIGINT),"
                 + " \"_commit_ts\" = make_timestamptz(CAST(? AS BIGINT)), \"_uploaded_at\" = current_timestamp"

@@ -82,6 +82,8 @@ final class WarehouseScan implements Iterator<VerifyRow>, AutoCloseable {
             order.add("\"_deleted\"");
         }
         return "SELECT " + String.join(", ", select) + ", \"_deleted\" FROM " + table.quotedName() + " WHERE _cell_id = ?"
+                // an append-only table's truncated rows are history, neither rows nor deletions
+                + (keyed ? "" : " AND \"_op\" <> 't'")
                 + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order));
     }
 

@@ -9,14 +9,22 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Reads cellpipe.yml strictly: unknown keys, bad values and unset variables stop start-up with the key named. */
 public final class ConfigLoader {
     private final Function<String, String> environment;
+    private final Consumer<String> keysRead;
 
     public ConfigLoader(Function<String, String> environment) {
+        this(environment, key -> { });
+    }
+
+    /** A loader that reports every key it reads; see {@link ConfigSection}. */
+    public ConfigLoader(Function<String, String> environment, Consumer<String> keysRead) {
         this.environment = environment;
+        this.keysRead = keysRead;
     }
 
     public PipelineConfig load(Path file) {
@@ -41,7 +49,7 @@ public final class ConfigLoader {
         if (root == null || root.isMissingNode()) {
             throw new ConfigException(fileName + " is empty; see docs/configuration.md for an example");
         }
-        ConfigSection top = new ConfigSection(fileName, "", root, environment);
+        ConfigSection top = new ConfigSection(fileName, "", root, environment, keysRead);
         try {
             PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells(top), tables(top.section("tables")),
                     destination(top.section("destination")), capture(top.section("capture")));

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,8 +28,18 @@ public final class ConfigSection {
     private final JsonNode node;
     private final Function<String, String> environment;
     private final Set<String> known = new LinkedHashSet<>();
+    private final Consumer<String> keysRead;
 
     public ConfigSection(String file, String path, JsonNode node, Function<String, String> environment) {
+        this(file, path, node, environment, key -> { });
+    }
+
+    /**
+     * @param keysRead told the full name of every key the code reads ({@code cells[].id}), present
+     *     or not; this is how docs/configuration.md is checked against the code
+     */
+    public ConfigSection(String file, String path, JsonNode node, Function<String, String> environment, Consumer<String> keysRead) {
+        this.keysRead = keysRead;
         this.file = file;
         this.path = path;
         this.node = node == null || node.isNull() || node.isMissingNode() ? null : node;
@@ -43,7 +54,9 @@ public final class ConfigSection {
     }
 
     public boolean has(String key) {
-        known.add(key);
+        if (known.add(key)) {
+            keysRead.accept(child(key).replaceAll("\\[\\d+]", "[]"));
+        }
         return node != null && node.has(key) && !node.get(key).isNull();
     }
 
@@ -152,7 +165,7 @@ public final class ConfigSection {
 
     public ConfigSection section(String key) {
         has(key);
-        return new ConfigSection(file, child(key), node == null ? null : node.get(key), environment);
+        return new ConfigSection(file, child(key), node == null ? null : node.get(key), environment, keysRead);
     }
 
     public List<ConfigSection> sections(String key) {
@@ -165,7 +178,7 @@ public final class ConfigSection {
         }
         List<ConfigSection> result = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
-            result.add(new ConfigSection(file, child(key) + "[" + i + "]", value.get(i), environment));
+            result.add(new ConfigSection(file, child(key) + "[" + i + "]", value.get(i), environment, keysRead));
         }
         return result;
     }

@@ -135,8 +135,7 @@ final class BatchApplier implements Runnable {
     }
 
     private void stopTable(TableFailureException e) {
-        log.error("{}: table {} stopped: {}. The cell's other tables keep loading; once fixed, re-copy it with"
-                + " `cellpipe run --resnapshot {}`", e.cellId(), e.table(), e.getMessage(), e.cellId());
+        log.error("{}: table {} stopped; the cell's other tables keep loading. {}", e.cellId(), e.table(), e.getMessage());
         CellRunner runner = runners.apply(e.cellId());
         if (runner != null) {
             runner.status().tableStopped(e.table().qualified(), e.getMessage());

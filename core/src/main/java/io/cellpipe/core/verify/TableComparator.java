@@ -5,8 +5,10 @@ import io.cellpipe.core.model.TableSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -63,19 +65,39 @@ public final class TableComparator {
         return tally.result();
     }
 
+    /**
+     * A table without a key is loaded append-only: its current rows are the warehouse's live rows
+     * minus its deletion rows (deletes and the old side of updates), compared as multisets.
+     */
     private Result compareWithoutKey(String cellId, TableSchema table, Iterator<VerifyRow> source, Iterator<VerifyRow> warehouse) {
         Tally tally = new Tally(cellId, table);
-        while (next(source, tally, true) != null) {
-            // counted by next
+        Map<List<String>, Long> balance = new HashMap<>();
+        VerifyRow row;
+        while ((row = next(source, tally, true)) != null) {
+            balance.merge(normalized(table, row), 1L, Long::sum);
         }
-        while (next(warehouse, tally, false) != null) {
-            // counted by next
+        while ((row = next(warehouse, tally, false)) != null) {
+            balance.merge(normalized(table, row), row.deleted() ? 1L : -1L, Long::sum);
         }
-        if (tally.sourceRows != tally.warehouseRows) {
-            tally.report("-", "row counts differ (table has no key; loaded append-only): cell " + tally.sourceRows
-                    + ", warehouse " + tally.warehouseRows);
+        for (Map.Entry<List<String>, Long> entry : balance.entrySet()) {
+            long surplus = entry.getValue();
+            if (surplus > 0) {
+                tally.report("(no key)", surplus + " copies of a row missing in the warehouse (append-only table)");
+            } else if (surplus < 0) {
+                tally.report("(no key)", -surplus + " copies of a row in the warehouse but not in the cell (append-only table)");
+            }
         }
+        // live rows minus deletions
+        tally.warehouseRows = tally.sourceRows - balance.values().stream().mapToLong(Long::longValue).sum();
         return tally.result();
+    }
+
+    private static List<String> normalized(TableSchema table, VerifyRow row) {
+        List<String> values = new ArrayList<>(row.values().size());
+        for (int i = 0; i < table.columns().size(); i++) {
+            values.add(CanonicalValue.normalize(table.columns().get(i).type().kind(), row.values().get(i)));
+        }
+        return values;
     }
 
     private static VerifyRow next(Iterator<VerifyRow> rows, Tally tally, boolean source) {

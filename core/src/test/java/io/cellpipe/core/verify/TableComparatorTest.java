@@ -53,4 +53,22 @@ class TableComparatorTest {
         assertThat(TableComparator.compareUtf8("\uFFFD", "\uD83D\uDE00")).isNegative();
         assertThat(TableComparator.compareUtf8("ab", "a")).isPositive();
     }
+
+    @Test
+    void appendOnlyTablesCompareLiveRowsMinusDeletions() {
+        TableSchema noKey = new TableSchema(new TableId("public", "events"), List.of(
+                new Column("kind", ColumnType.of(ColumnKind.TEXT, "text"), false),
+                new Column("n", ColumnType.of(ColumnKind.INT32, "integer"), false)));
+        var matching = new TableComparator(10).compare("c1", noKey,
+                List.of(row(false, "a", "1"), row(false, "a", "1"), row(false, "b", "3")).iterator(),
+                List.of(row(false, "a", "1"), row(false, "a", "1"), row(false, "b", "2"), row(true, "b", "2"), row(false, "b", "3"),
+                        row(false, "c", "9"), row(true, "c", "9")).iterator());
+        assertThat(matching.matches()).isTrue();
+        assertThat(matching.warehouseRows()).isEqualTo(3);
+
+        var differing = new TableComparator(10).compare("c1", noKey,
+                List.of(row(false, "a", "1"), row(false, "a", "1")).iterator(),
+                List.of(row(false, "a", "1"), row(false, "z", "0")).iterator());
+        assertThat(differing.differenceCount()).isEqualTo(2);
+    }
 }
