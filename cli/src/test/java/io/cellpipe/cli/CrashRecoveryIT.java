@@ -41,7 +41,7 @@ class CrashRecoveryIT {
                 try (Connection connection = cells.get(i).connect()) {
                     DemoSchema.create(connection);
                     new Workload(connection, SEED + i, WorkloadOptions.forTests().withLargeTransactionAt(0)
-                            .withLargeTransactionRows(60_000)).run(2_000);
+                            .withLargeTransactionRows(200_000)).run(2_000);
                 }
             }
             Path warehouse = dir.resolve("w.duckdb");
@@ -55,10 +55,15 @@ class CrashRecoveryIT {
             int killedWhileStreaming = 0;
             for (int round = 0; round < 5; round++) {
                 Process child = startChild(configFile, dir.resolve("child-" + round + ".log"));
-                // The first rounds die early, inside the snapshot; later ones while streaming.
-                long lifetime = round < 2 ? 1_500 + random.nextInt(2_000) : 3_000 + random.nextInt(5_000);
-                Thread.sleep(lifetime);
-                String log = Files.readString(dir.resolve("child-" + round + ".log"));
+                Path logFile = dir.resolve("child-" + round + ".log");
+                if (round < 2) {
+                    // The first rounds die inside the snapshot, at a random point of the copy.
+                    awaitLine(logFile, "copying", child);
+                    Thread.sleep(random.nextInt(400));
+                } else {
+                    Thread.sleep(3_000 + random.nextInt(5_000));
+                }
+                String log = Files.readString(logFile);
                 assertThat(child.isAlive()).as("child %d alive before the kill; log: %s", round, log).isTrue();
                 child.destroyForcibly().waitFor();
                 if (log.contains("streaming from")) {
@@ -84,6 +89,17 @@ class CrashRecoveryIT {
             workloads.forEach(BackgroundWorkload::close);
             cells.forEach(EmbeddedCell::close);
         }
+    }
+
+    private static void awaitLine(Path log, String text, Process child) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && child.isAlive()) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the pipeline never logged '" + text + "':\n" + Files.readString(log));
     }
 
     private static Process startChild(Path configFile, Path log) throws Exception {
