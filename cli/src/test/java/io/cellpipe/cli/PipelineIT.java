@@ -140,6 +140,39 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void anIncompatibleTypeChangeStopsThatTableOnly(@TempDir Path dir) throws Exception {
+        EmbeddedCell cell = cells.get(1);
+        cell.execute("CREATE TABLE public.stop_me (id bigint PRIMARY KEY, n integer)", "INSERT INTO public.stop_me VALUES (1, 1), (2, 2)");
+        try {
+            PipelineConfig config = PipelineHarness.config(dir.resolve("w.duckdb"), List.of(cell));
+            try (Destination destination = Assembly.destination(config.destination())) {
+                try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                    pipeline.start(Assembly.sources(config));
+                    awaitStreaming(pipeline, "cell-1", Duration.ofSeconds(60));
+                    cell.execute("ALTER TABLE public.stop_me ALTER COLUMN n TYPE text USING 'n' || n",
+                            "INSERT INTO public.stop_me VALUES (3, 'three')");
+                    try (Connection connection = cell.connect()) {
+                        new Workload(connection, 600, WorkloadOptions.forTests().withLargeTransactionAt(WorkloadOptions.NEVER)).run(100);
+                    }
+                    catchUp(pipeline, List.of(cell), Duration.ofSeconds(60));
+                    CellReport report = pipeline.report().get(0);
+                    assertThat(report.stoppedTables()).containsKey("public.stop_me");
+                    assertThat(report.stoppedTables().get("public.stop_me")).contains("n").contains("resnapshot");
+                    assertThat(report.state()).isEqualTo(io.cellpipe.core.spi.CellState.STREAMING);
+                }
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                Verification.Summary summary = new Verification(destination, config.tables(),
+                        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)).verify(config.cells());
+                String output = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(summary.mismatchedTables()).as(output).isEqualTo(1);
+                assertThat(output).contains("cell-1 public.stop_me: STOPPED");
+            }
+        } finally {
+            cell.execute("DROP TABLE public.stop_me");
+        }
+    }
+
     static long count(EmbeddedCell cell, String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection(cell.jdbcUrl()); Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
