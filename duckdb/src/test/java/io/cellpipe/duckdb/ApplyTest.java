@@ -15,42 +15,12 @@ import io.cellpipe.core.model.TableSchema;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Inserts, updates, deletes and truncates through {@code apply}, read back with {@code scan}. */
-class ApplyTest {
+class ApplyTest extends WarehouseTestBase {
     static final TableSchema ITEMS = table("public.items", key("id", ColumnKind.INT64), column("name", ColumnKind.TEXT),
             column("body", ColumnKind.TEXT), column("qty", ColumnKind.INT32));
-
-    @TempDir
-    Path directory;
-    Path file;
-    DuckDbDestination destination;
-
-    @BeforeEach
-    void open() {
-        file = directory.resolve("warehouse.duckdb");
-        destination = new DuckDbDestination(DuckDbOptions.of(file));
-    }
-
-    @AfterEach
-    void close() {
-        if (destination != null) {
-            destination.close();
-        }
-    }
-
-    List<List<String>> query(String sql) {
-        destination.close();
-        try {
-            return WarehouseFile.query(file, sql);
-        } finally {
-            destination = new DuckDbDestination(DuckDbOptions.of(file));
-        }
-    }
 
     static Change insert(String id, String name, String body, String qty) {
         return Change.insert(ITEMS, row(id, name, body, qty));

@@ -20,43 +20,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints move with the data they cover, or not at all; the change log and stopped tables. */
-class AtomicityTest {
+class AtomicityTest extends WarehouseTestBase {
     static final TableSchema ACCOUNTS = table("public.accounts", key("id", ColumnKind.INT32), column("balance", ColumnKind.INT32));
     static final TableSchema NOTES = table("public.notes", key("id", ColumnKind.INT32), column("text", ColumnKind.TEXT),
             column("span", ColumnKind.INTERVAL));
-
-    @TempDir
-    Path directory;
-    Path file;
-    DuckDbDestination destination;
-
-    @BeforeEach
-    void open() {
-        file = directory.resolve("warehouse.duckdb");
-        destination = new DuckDbDestination(DuckDbOptions.of(file));
-    }
-
-    @AfterEach
-    void close() {
-        if (destination != null) {
-            destination.close();
-        }
-    }
-
-    List<List<String>> query(String sql) {
-        destination.close();
-        try {
-            return WarehouseFile.query(file, sql);
-        } finally {
-            destination = new DuckDbDestination(DuckDbOptions.of(file));
-        }
-    }
 
     @Test
     void checkpointsAreTheLastCommitOfEachCellWithACompletedSnapshot() {

@@ -21,43 +21,13 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** New shapes of a table: added columns, widened, narrowed and incompatible types, clashing names. */
-class SchemaEvolutionTest {
+class SchemaEvolutionTest extends WarehouseTestBase {
     static final TableSchema V1 = table("app.things", key("id", ColumnKind.INT32), column("name", ColumnKind.TEXT));
     static final TableSchema V2 = table("app.things", key("id", ColumnKind.INT32), column("name", ColumnKind.TEXT),
             column("extra", ColumnKind.TEXT));
-
-    @TempDir
-    Path directory;
-    Path file;
-    DuckDbDestination destination;
-
-    @BeforeEach
-    void open() {
-        file = directory.resolve("warehouse.duckdb");
-        destination = new DuckDbDestination(DuckDbOptions.of(file));
-    }
-
-    @AfterEach
-    void close() {
-        if (destination != null) {
-            destination.close();
-        }
-    }
-
-    List<List<String>> query(String sql) {
-        destination.close();
-        try {
-            return WarehouseFile.query(file, sql);
-        } finally {
-            destination = new DuckDbDestination(DuckDbOptions.of(file));
-        }
-    }
 
     String columnType(String table, String column) {
         return query("SELECT data_type FROM duckdb_columns() WHERE table_name = '" + table + "' AND column_name = '" + column + "'")

@@ -22,41 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CyclicBarrier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A cell's snapshot: forget, load from several threads at once, complete, then stream on top. */
-class SnapshotTest {
+class SnapshotTest extends WarehouseTestBase {
     static final TableSchema USERS = table("public.users", key("id", ColumnKind.INT64), column("email", ColumnKind.TEXT));
     static final TableSchema LOG = table("public.log", column("line", ColumnKind.TEXT));
 
-    @TempDir
-    Path directory;
-    Path file;
-    DuckDbDestination destination;
-
-    @BeforeEach
-    void open() {
-        file = directory.resolve("nested/dir/warehouse.duckdb");
-        destination = new DuckDbDestination(DuckDbOptions.of(file));
-    }
-
-    @AfterEach
-    void close() {
-        if (destination != null) {
-            destination.close();
-        }
-    }
-
-    List<List<String>> query(String sql) {
-        destination.close();
-        try {
-            return WarehouseFile.query(file, sql);
-        } finally {
-            destination = new DuckDbDestination(DuckDbOptions.of(file));
-        }
+    @Override
+    String fileName() {
+        return "nested/dir/warehouse.duckdb";
     }
 
     @Test
