@@ -3,11 +3,16 @@ package io.cellpipe.core.pipeline;
 import io.cellpipe.core.config.CaptureConfig;
 import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.ChangeBuffer;
+import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.TableFailureException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +38,8 @@ final class BatchApplier implements Runnable {
     private final Runnable onIdle;
     private volatile boolean running = true;
     private volatile long batches;
+    /** Transactions of the current batch already released, so that a failure path never releases one twice. */
+    private final Set<Transaction> released = Collections.newSetFromMap(new IdentityHashMap<>());
 
     BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners,
             Runnable onIdle) {
@@ -56,12 +63,20 @@ final class BatchApplier implements Runnable {
     public void run() {
         try {
             while (running || !queue.isEmpty()) {
+                released.clear();
                 List<Transaction> batch = nextBatch();
                 if (batch.isEmpty()) {
                     onIdle.run();
                     continue;
                 }
-                applyIsolating(batch);
+                try {
+                    applyIsolating(batch);
+                } catch (RuntimeException e) {
+                    // The applier must not die: its cells would look alive while nothing loads.
+                    for (String cellId : byCell(batch).keySet()) {
+                        failCell(cellId, byCell(batch).get(cellId), e);
+                    }
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -70,29 +85,36 @@ final class BatchApplier implements Runnable {
 
     private List<Transaction> nextBatch() throws InterruptedException {
         List<Transaction> batch = new ArrayList<>();
+        Map<String, Lsn> batched = new HashMap<>();
         Transaction first = queue.poll(100_000_000L);
         if (first == null) {
             return batch;
         }
-        long changes = add(batch, first);
+        long changes = add(batch, batched, first);
         long deadline = System.nanoTime() + capture.batchMaxDelay().toNanos();
         while (changes < capture.batchMaxChanges()) {
             Transaction next = queue.poll(deadline - System.nanoTime());
             if (next == null) {
                 break;
             }
-            changes += add(batch, next);
+            changes += add(batch, batched, next);
         }
         return batch;
     }
 
-    /** Adds a transaction unless it is a replay of one already applied; returns its change count. */
-    private long add(List<Transaction> batch, Transaction transaction) {
+    /**
+     * Adds a transaction unless it is a replay: at or below what is applied, or what this batch
+     * already holds (a restarted reader re-sends from the checkpoint while older copies may still
+     * be queued). Returns its change count.
+     */
+    private long add(List<Transaction> batch, Map<String, Lsn> batched, Transaction transaction) {
         CellRunner runner = runners.apply(transaction.cellId());
-        if (runner == null || !transaction.commitLsn().isAfter(runner.status().appliedLsn())) {
+        Lsn highest = runner == null ? null : Lsn.max(runner.status().appliedLsn(), batched.getOrDefault(transaction.cellId(), Lsn.ZERO));
+        if (runner == null || !transaction.commitLsn().isAfter(highest)) {
             discard(transaction);
             return 0;
         }
+        batched.put(transaction.cellId(), transaction.commitLsn());
         Transaction kept = runner.status().hasStoppedTables() ? withoutStoppedTables(transaction, runner.status()) : transaction;
         batch.add(kept);
         return kept.changes().size();
@@ -105,6 +127,13 @@ final class BatchApplier implements Runnable {
                 committed(batch);
                 return;
             } catch (TableFailureException e) {
+                CellRunner runner = runners.apply(e.cellId());
+                if (runner == null || runner.status().isStopped(e.table().qualified())) {
+                    // removed meanwhile, or filtering did not help: drop the cell's part, it restarts from its checkpoint
+                    failCell(e.cellId(), byCell(batch).getOrDefault(e.cellId(), List.of()), e);
+                    batch = batch.stream().filter(transaction -> !transaction.cellId().equals(e.cellId())).toList();
+                    continue;
+                }
                 stopTable(e);
                 batch = refilter(batch);
             } catch (RuntimeException e) {
@@ -189,8 +218,17 @@ final class BatchApplier implements Runnable {
     }
 
     private void discard(Transaction transaction) {
-        transaction.close();
-        queue.done(transaction);
+        if (!released.add(transaction)) {
+            return;
+        }
+        try {
+            transaction.close();
+        } catch (RuntimeException e) {
+            log.warn("{}: could not release transaction {} (a spill file may remain): {}", transaction.cellId(), transaction.commitLsn(),
+                    e.getMessage());
+        } finally {
+            queue.done(transaction);
+        }
     }
 
     private static Map<String, List<Transaction>> byCell(List<Transaction> batch) {

@@ -126,6 +126,7 @@ final class CellRunner implements Runnable {
 
     private final class Context implements SourceContext {
         private final Optional<CellCheckpoint> checkpoint = destination.checkpoint(cellId());
+        private final long epoch = queue.epoch(cellId());
 
         Context() {
             checkpoint.ifPresent(found -> status.appliedLsn(found.lsn()));
@@ -143,7 +144,7 @@ final class CellRunner implements Runnable {
 
         @Override
         public boolean offer(Transaction transaction) throws InterruptedException {
-            return queue.offer(transaction, OFFER_WAIT_MILLIS);
+            return queue.offer(transaction, epoch, OFFER_WAIT_MILLIS);
         }
 
         @Override

@@ -9,15 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The live state of one cell, written by its runner and by the applier, read by anyone.
- * Fields are volatile or concurrent: each has one writer, readers tolerate a torn view across fields.
+ * Fields are volatile or atomic; readers tolerate a torn view across fields. The counters of
+ * applied changes have one writer, the applier.
  */
 final class CellStatus {
     private final String cellId;
     private volatile CellState state = CellState.STARTING;
     private volatile String detail = "";
     private volatile String lastError;
-    private volatile int attempts;
-    private volatile Lsn appliedLsn = Lsn.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    /** Written by the applier and by the cell's thread (from the checkpoint); only ever moves forward. */
+    private final java.util.concurrent.atomic.AtomicReference<Lsn> appliedLsn = new java.util.concurrent.atomic.AtomicReference<>(Lsn.ZERO);
     private volatile Instant lastCommitTime;
     private volatile long changesApplied;
     private volatile long transactionsApplied;
@@ -43,19 +45,19 @@ final class CellStatus {
 
     void failed(String error) {
         this.lastError = error;
-        this.attempts++;
+        attempts.incrementAndGet();
     }
 
     void recovered() {
-        this.attempts = 0;
+        attempts.set(0);
     }
 
     int attempts() {
-        return attempts;
+        return attempts.get();
     }
 
     void applied(Lsn lsn, Instant commitTime, long changes, Instant now) {
-        appliedLsn = lsn;
+        appliedLsn(lsn);
         lastCommitTime = commitTime;
         changesApplied += changes;
         transactionsApplied++;
@@ -63,13 +65,11 @@ final class CellStatus {
     }
 
     Lsn appliedLsn() {
-        return appliedLsn;
+        return appliedLsn.get();
     }
 
     void appliedLsn(Lsn lsn) {
-        if (lsn.isAfter(appliedLsn)) {
-            appliedLsn = lsn;
-        }
+        appliedLsn.accumulateAndGet(lsn, Lsn::max);
     }
 
     void snapshotRows(String table, long rows) {
@@ -89,7 +89,7 @@ final class CellStatus {
     }
 
     CellReport report() {
-        return new CellReport(cellId, state, detail, lastError, attempts, appliedLsn, lastCommitTime, changesApplied, transactionsApplied,
+        return new CellReport(cellId, state, detail, lastError, attempts.get(), appliedLsn.get(), lastCommitTime, changesApplied, transactionsApplied,
                 lagSeconds, new TreeMap<>(snapshotRows), new TreeMap<>(stoppedTables));
     }
 }

@@ -21,6 +21,8 @@ final class TransactionQueue {
     private final long maxBytes;
     private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
     private final Map<String, AtomicLong> pendingByCell = new ConcurrentHashMap<>();
+    /** Bumped when a cell's queued work is dropped; a reader of an older epoch can no longer hand over. Guarded by lock. */
+    private final Map<String, Long> epochs = new java.util.HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
@@ -31,17 +33,34 @@ final class TransactionQueue {
         this.maxBytes = maxBytes;
     }
 
-    /** Waits up to {@code timeoutMillis} for room; an empty queue always takes one, however large. */
-    boolean offer(Transaction transaction, long timeoutMillis) throws InterruptedException {
+    /** The cell's current epoch; a reader takes it when it starts. */
+    long epoch(String cellId) {
+        lock.lock();
+        try {
+            return epochs.getOrDefault(cellId, 0L);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for room; an empty queue always takes one, however large.
+     * Refuses a reader of an older epoch: its cell's queued work was dropped, and a transaction it
+     * handed over now would be applied ahead of the ones dropped before it.
+     */
+    boolean offer(Transaction transaction, long epoch, long timeoutMillis) throws InterruptedException {
         long size = transaction.changes().memoryBytes();
         long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
             while (!queue.isEmpty() && (queue.size() >= maxTransactions || bytes + size > maxBytes)) {
-                if (nanos <= 0) {
+                if (nanos <= 0 || epochs.getOrDefault(transaction.cellId(), 0L) != epoch) {
                     return false;
                 }
                 nanos = notFull.awaitNanos(nanos);
+            }
+            if (epochs.getOrDefault(transaction.cellId(), 0L) != epoch) {
+                return false;
             }
             queue.addLast(transaction);
             bytes += size;
@@ -72,10 +91,14 @@ final class TransactionQueue {
         }
     }
 
-    /** Removes a cell's queued transactions (its reader restarts from the destination checkpoint). */
+    /**
+     * Removes a cell's queued transactions and moves it to a new epoch, in one step (its reader
+     * restarts from the destination checkpoint).
+     */
     List<Transaction> removeCell(String cellId) {
         lock.lock();
         try {
+            epochs.merge(cellId, 1L, Long::sum);
             List<Transaction> removed = new ArrayList<>();
             queue.removeIf(transaction -> {
                 if (transaction.cellId().equals(cellId)) {
