@@ -76,7 +76,11 @@ final class CellCatalog {
     /** The schema of a relation as a Relation message announces it, keyed like {@link #schema}. */
     TableSchema schema(PgoutputMessage.Relation relation) throws SQLException {
         long oid = Integer.toUnsignedLong(relation.relationId());
-        Set<String> keys = keyColumns(oid, relation.replicaIdentity());
+        // The message's identity flags are the key as of this point in the stream (the catalog may
+        // be ahead of it); with REPLICA IDENTITY FULL they flag every column, so ask for the primary key.
+        Set<String> keys = relation.replicaIdentity() == 'f' ? keyColumns(oid, relation.replicaIdentity())
+                : relation.columns().stream().filter(PgoutputMessage.RelationColumn::identity).map(PgoutputMessage.RelationColumn::name)
+                        .collect(java.util.stream.Collectors.toSet());
         Map<String, String> missing = missingValues(oid);
         List<Column> columns = new ArrayList<>(relation.columns().size());
         for (PgoutputMessage.RelationColumn column : relation.columns()) {
