@@ -1,0 +1,60 @@
+package io.cellpipe.bench;
+
+import io.cellpipe.testing.EmbeddedCell;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Runs the benchmark against one real PostgreSQL cell: streaming and snapshot throughput against raw baselines
+ * measured in the same run, latency at a steady rate, and the peak memory of a pipeline JVM. See docs/BENCHMARKS.md.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String loadAtStart = MachineInfo.loadAverage();
+        Path directory = Files.createTempDirectory("cellpipe-bench");
+        try (EmbeddedCell cell = EmbeddedCell.start()) {
+            MachineInfo machine;
+            int protocolVersion;
+            try (Connection connection = cell.connect()) {
+                machine = MachineInfo.read(connection);
+                protocolVersion = connection.getMetaData().getDatabaseMajorVersion() >= 16 ? 4 : 3;
+            }
+            Phases.log("%s cell started; %s run, phases %s", machine.postgres(), options.quick() ? "--quick" : "full", options.phases());
+            Phases phases = new Phases(cell, directory, protocolVersion);
+            Phases.Streaming streaming = options.phases().contains("streaming") ? phases.streaming(options.streamTransactions()) : null;
+            Phases.Snapshot snapshot = options.phases().contains("snapshot") ? phases.snapshot(options.snapshotRows()) : null;
+            Phases.Latency latency = options.phases().contains("latency")
+                    ? phases.latency(options.latencyRate(), options.latencyWarmUp(), options.latencyDuration()) : null;
+            Phases.Memory memory = options.phases().contains("memory") ? phases.memory(options.largeTransactionRows()) : null;
+            ResultTable table = new ResultTable(options, machine, loadAtStart, MachineInfo.loadAverage(), streaming, snapshot, latency, memory);
+            System.out.println();
+            System.out.println(table.markdown());
+            if (options.report() != null && options.allPhases()) {
+                table.writeInto(options.report());
+                Phases.log("results written to %s", options.report());
+            }
+        } finally {
+            deleteRecursively(directory);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.cellpipe.bench;
+
+import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.pipeline.CellReport;
+import io.cellpipe.core.pipeline.Pipeline;
+import io.cellpipe.core.spi.Destination;
+import io.cellpipe.testing.EmbeddedCell;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/** The four measurements, each against the same cell, each with its own table, slot and warehouse file. */
+final class Phases {
+    private static final Duration LONG = Duration.ofMinutes(30);
+
+    record Streaming(long workloadChanges, int transactions, double writeSeconds, RawStreamBaseline.Result raw, long cellpipeChanges,
+            long cellpipeNanos) {
+        double cellpipePerSecond() {
+            return cellpipeChanges / (cellpipeNanos / 1e9);
+        }
+    }
+
+    record Snapshot(long tableRows, RawCopyBaseline.Result raw, long cellpipeRows, long cellpipeNanos, int parallelism) {
+        double cellpipePerSecond() {
+            return cellpipeRows / (cellpipeNanos / 1e9);
+        }
+    }
+
+    record Latency(int targetRate, SteadyLoad.Result load, Duration warmUp, LatencyRecorder.Percentiles percentiles, int batchMaxDelayMillis) {
+    }
+
+    record Memory(long rows, double writeSeconds, long rssAfterStartKiB, long peakKiB, long changesApplied, double applySeconds) {
+    }
+
+    private final EmbeddedCell cell;
+    private final Path directory;
+    private final int protocolVersion;
+
+    Phases(EmbeddedCell cell, Path directory, int protocolVersion) {
+        this.cell = cell;
+        this.directory = directory;
+        this.protocolVersion = protocolVersion;
+    }
+
+    /**
+     * cellpipe's slot is created by its snapshot of the still empty table, and the raw slot next to it; then the
+     * workload is written while nobody reads, and each consumer reads all of it from its own slot, one after the other.
+     */
+    Streaming streaming(int transactions) throws Exception {
+        String url = cell.jdbcUrl();
+        try (Connection connection = cell.connect()) {
+            BenchTables.create(connection, BenchTables.STREAM);
+            BenchTables.createWorkloadProcedure(connection);
+        }
+        PipelineConfig config = PipelineSetup.config(PipelineSetup.yaml("bench_stream", url, BenchTables.STREAM, directory));
+        try (Destination destination = PipelineSetup.destination(config)) {
+            try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                pipeline.start(PipelineSetup.sources(config));
+                PipelineSetup.awaitStreaming(pipeline, Duration.ofMinutes(2));
+            }
+            long writeStarted = System.nanoTime();
+            try (Connection connection = cell.connect(); Statement statement = connection.createStatement()) {
+                RawStreamBaseline.createSlot(connection, BenchTables.STREAM);
+                statement.execute("CALL bench_stream_workload(" + transactions + ")");
+            }
+            double writeSeconds = (System.nanoTime() - writeStarted) / 1e9;
+            Lsn marker = PipelineSetup.marker(url, BenchTables.STREAM);
+            log("streaming: wrote %,d changes in %,d transactions in %.1f s; raw baseline reading", BenchTables.workloadChanges(transactions),
+                    transactions, writeSeconds);
+            RawStreamBaseline.Result raw = RawStreamBaseline.run(url, protocolVersion, marker, LONG);
+            log("streaming: raw baseline %,d changes in %.2f s; cellpipe reading", raw.changes(), raw.nanos() / 1e9);
+            long started = System.nanoTime();
+            CellReport done;
+            try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                pipeline.start(PipelineSetup.sources(config));
+                done = PipelineSetup.awaitApplied(pipeline, marker, LONG);
+            }
+            long nanos = System.nanoTime() - started;
+            log("streaming: cellpipe %,d changes in %.2f s", done.changesApplied(), nanos / 1e9);
+            return new Streaming(BenchTables.workloadChanges(transactions) + 1, transactions, writeSeconds, raw, done.changesApplied(), nanos);
+        } finally {
+            try (Connection connection = cell.connect()) {
+                RawStreamBaseline.dropSlot(connection);
+            }
+            dropPipeline("bench_stream", BenchTables.STREAM);
+        }
+    }
+
+    Snapshot snapshot(long rows) throws Exception {
+        String url = cell.jdbcUrl();
+        try (Connection connection = cell.connect(); Statement statement = connection.createStatement()) {
+            BenchTables.create(connection, BenchTables.SNAPSHOT);
+            long started = System.nanoTime();
+            for (long from = 1; from <= rows; from += 1_000_000) {
+                BenchTables.insertRange(connection, BenchTables.SNAPSHOT, from, Math.min(rows, from + 999_999));
+            }
+            // Both readers then find the same all-visible pages with hint bits set, instead of the first one paying for that.
+            statement.execute("VACUUM (ANALYZE) " + BenchTables.SNAPSHOT);
+            log("snapshot: wrote %,d rows in %.1f s; raw COPY reading", rows, (System.nanoTime() - started) / 1e9);
+        }
+        RawCopyBaseline.Result raw = RawCopyBaseline.run(url, BenchTables.SNAPSHOT);
+        log("snapshot: raw COPY %,d rows in %.2f s; cellpipe copying", raw.rows(), raw.nanos() / 1e9);
+        PipelineConfig config = PipelineSetup.config(PipelineSetup.yaml("bench_snapshot", url, BenchTables.SNAPSHOT, directory));
+        try (Destination destination = PipelineSetup.destination(config)) {
+            long started = System.nanoTime();
+            CellReport done;
+            try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                pipeline.start(PipelineSetup.sources(config));
+                done = PipelineSetup.awaitStreaming(pipeline, LONG);
+            }
+            long nanos = System.nanoTime() - started;
+            long copied = done.snapshotRows().values().stream().mapToLong(Long::longValue).sum();
+            log("snapshot: cellpipe %,d rows in %.2f s", copied, nanos / 1e9);
+            return new Snapshot(rows, raw, copied, nanos, config.capture().snapshotParallelism());
+        } finally {
+            dropPipeline("bench_snapshot", BenchTables.SNAPSHOT);
+        }
+    }
+
+    Latency latency(int rate, Duration warmUp, Duration duration) throws Exception {
+        String url = cell.jdbcUrl();
+        try (Connection connection = cell.connect()) {
+            BenchTables.create(connection, BenchTables.LATENCY);
+        }
+        PipelineConfig config = PipelineSetup.config(PipelineSetup.yaml("bench_latency", url, BenchTables.LATENCY, directory));
+        LatencyRecorder recorder = new LatencyRecorder();
+        try (Destination destination = new TimedDestination(PipelineSetup.destination(config), recorder);
+                Pipeline pipeline = new Pipeline(destination, config.capture())) {
+            pipeline.start(PipelineSetup.sources(config));
+            PipelineSetup.awaitStreaming(pipeline, Duration.ofMinutes(2));
+            SteadyLoad load = new SteadyLoad(url, BenchTables.LATENCY, rate);
+            log("latency: %,d changes/s, %d s warm-up, then %d s measured", rate, warmUp.toSeconds(), duration.toSeconds());
+            load.run(warmUp);
+            recorder.recording(true);
+            SteadyLoad.Result measured = load.run(duration);
+            Lsn marker = PipelineSetup.marker(url, BenchTables.LATENCY);
+            PipelineSetup.awaitApplied(pipeline, marker, LONG);
+            recorder.recording(false);
+            LatencyRecorder.Percentiles percentiles = recorder.percentiles();
+            log("latency: p50 %.0f ms, p99 %.0f ms over %,d transactions", percentiles.p50Millis(), percentiles.p99Millis(), percentiles.samples());
+            return new Latency(rate, measured, warmUp, percentiles, (int) config.capture().batchMaxDelay().toMillis());
+        } finally {
+            dropPipeline("bench_latency", BenchTables.LATENCY);
+        }
+    }
+
+    Memory memory(long rows) throws Exception {
+        String url = cell.jdbcUrl();
+        try (Connection connection = cell.connect()) {
+            BenchTables.create(connection, BenchTables.MEMORY);
+        }
+        String yaml = PipelineSetup.yaml("bench_memory", url, BenchTables.MEMORY, directory);
+        try (ChildPipeline child = ChildPipeline.start(yaml, directory)) {
+            child.awaitStreaming(Duration.ofMinutes(2));
+            long rssAfterStart = child.statusKiB("VmRSS");
+            long started = System.nanoTime();
+            try (Connection connection = cell.connect()) {
+                BenchTables.insertRange(connection, BenchTables.MEMORY, 1, rows);
+            }
+            double writeSeconds = (System.nanoTime() - started) / 1e9;
+            log("memory: one transaction of %,d inserts written in %.1f s; pipeline process %d applying", rows, writeSeconds, child.pid());
+            Lsn marker = PipelineSetup.marker(url, BenchTables.MEMORY);
+            child.awaitApplied(marker, LONG);
+            double applySeconds = (System.nanoTime() - started) / 1e9;
+            long peak = child.statusKiB("VmHWM");
+            log("memory: peak RSS %,d KiB", peak);
+            return new Memory(rows, writeSeconds, rssAfterStart, peak, child.changesApplied(), applySeconds);
+        } finally {
+            dropPipeline("bench_memory", BenchTables.MEMORY);
+        }
+    }
+
+    /** Frees the slot (and so the WAL it holds) and the table once a measurement is done. */
+    private void dropPipeline(String pipeline, String table) throws SQLException, InterruptedException {
+        try (Connection connection = cell.connect(); Statement statement = connection.createStatement()) {
+            // The walsender of a pipeline that just stopped may hold the slot for a moment longer.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    statement.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cellpipe_"
+                            + pipeline + "'");
+                    break;
+                } catch (SQLException e) {
+                    if (!"55006".equals(e.getSQLState()) || attempt == 50) {
+                        throw e;
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            statement.execute("DROP PUBLICATION IF EXISTS cellpipe_" + pipeline);
+            statement.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.err.println("bench: " + String.format(format, args));
+    }
+}
