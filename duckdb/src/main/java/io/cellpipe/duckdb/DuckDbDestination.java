@@ -37,7 +37,7 @@ public final class DuckDbDestination implements Destination {
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
         this.options = requireNonNull(options, "options is null");
-        this.warehouse = Warehouse.open(options.path());
+        this.warehouse = Warehouse.open(options.path(), options.memoryLimit());
         try {
             ControlTables.create(warehouse);
             this.catalog = WarehouseCatalog.load(warehouse);

@@ -11,23 +11,40 @@ import java.nio.file.Path;
  * @param path the warehouse database file; created with its parent directories if missing
  * @param hardDeletes remove deleted rows instead of keeping them with {@code _deleted = true}
  * @param changeLog also append every change to {@code _cellpipe.changes}
+ * @param memoryLimit bytes DuckDB may use before it spills to disk; it applies a large source
+ *     transaction as one transaction, so this is what bounds the process's native memory
  */
-public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog) {
+public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit) {
+    public static final long DEFAULT_MEMORY_LIMIT = 256L * 1024 * 1024;
+    private static final long MINIMUM_MEMORY_LIMIT = 16L * 1024 * 1024;
+
     public DuckDbOptions {
         requireNonNull(path, "path is null");
+        if (memoryLimit < MINIMUM_MEMORY_LIMIT) {
+            throw new IllegalArgumentException("destination.duckdb.memory_limit must be at least 16MB, not " + memoryLimit + " bytes");
+        }
+    }
+
+    public DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog) {
+        this(path, hardDeletes, changeLog, DEFAULT_MEMORY_LIMIT);
     }
 
     public static DuckDbOptions of(Path path) {
         return new DuckDbOptions(path, false, true);
     }
 
-    /** Reads {@code path} (required), {@code hard_deletes} (default false) and {@code change_log} (default true). */
+    /** Reads {@code path} (required), {@code hard_deletes} (default false), {@code change_log} (default true), {@code memory_limit} (256MB). */
     public static DuckDbOptions from(ConfigSection section) {
         String path = section.string("path");
         if (path.isBlank()) {
             throw section.error("path", "must name the warehouse file, e.g. ./warehouse.duckdb");
         }
-        DuckDbOptions options = new DuckDbOptions(Path.of(path), section.bool("hard_deletes", false), section.bool("change_log", true));
+        long memoryLimit = section.bytes("memory_limit", DEFAULT_MEMORY_LIMIT);
+        if (memoryLimit < MINIMUM_MEMORY_LIMIT) {
+            throw section.error("memory_limit", "must be at least 16MB");
+        }
+        DuckDbOptions options = new DuckDbOptions(Path.of(path), section.bool("hard_deletes", false), section.bool("change_log", true),
+                memoryLimit);
         section.finish();
         return options;
     }

@@ -25,7 +25,7 @@ final class Warehouse implements AutoCloseable {
         this.root = root;
     }
 
-    static Warehouse open(Path path) {
+    static Warehouse open(Path path, long memoryLimit) {
         Path parent = path.toAbsolutePath().getParent();
         try {
             if (parent != null) {
@@ -38,6 +38,8 @@ final class Warehouse implements AutoCloseable {
         Properties properties = new Properties();
         // without it the driver materializes whole results in memory, which a scan of a big table must not do
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        // past this DuckDB spills to <file>.tmp; its default (most of the machine's memory) would let one large transaction take it all
+        properties.setProperty("memory_limit", (memoryLimit / (1024 * 1024)) + "MB");
         try {
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
             return new Warehouse(path, root);

@@ -19,6 +19,10 @@ class DuckDbOptionsTest {
         assertThat(DuckDbOptions.from(section("{\"path\": \"./w.duckdb\"}"))).isEqualTo(new DuckDbOptions(Path.of("./w.duckdb"), false, true));
         assertThat(DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"hard_deletes\": true, \"change_log\": false}")))
                 .isEqualTo(new DuckDbOptions(Path.of("w.duckdb"), true, false));
+        assertThat(DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"memory_limit\": \"1GB\"}")).memoryLimit())
+                .isEqualTo(1024L * 1024 * 1024);
+        assertThatThrownBy(() -> DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"memory_limit\": \"1MB\"}")))
+                .hasMessageContaining("destination.duckdb.memory_limit must be at least 16MB");
     }
 
     @Test
