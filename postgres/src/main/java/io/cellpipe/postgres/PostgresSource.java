@@ -49,7 +49,12 @@ public final class PostgresSource implements Source {
             CellCatalog catalog = new CellCatalog(connection);
             List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
             warnAboutTablesWithoutIdentity(tables);
-            slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
+            List<TableId> added = slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
+            if (!added.isEmpty() && context.checkpoint().isPresent()) {
+                // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
+                log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
+                        + " Copy them with `cellpipe run --resnapshot {}`", cellId(), added, cellId());
+            }
             try (Connection replication = connector.openReplication()) {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables);
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");

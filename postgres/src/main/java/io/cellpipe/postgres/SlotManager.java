@@ -31,8 +31,11 @@ final class SlotManager {
         return name;
     }
 
-    /** Creates the publication or sets its table list; partitions publish under their root. */
-    void ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
+    /**
+     * Creates the publication or sets its table list; partitions publish under their root.
+     * Returns the tables that were not in an existing publication before (none for a new one).
+     */
+    List<TableId> ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
         if (tables.isEmpty()) {
             throw new CaptureException(cellId + ": no table matches tables.include (minus tables.exclude); nothing to capture", false);
         }
@@ -44,6 +47,7 @@ final class SlotManager {
                 exists = rows.next();
             }
         }
+        List<TableId> added = exists ? added(connection, tables) : List.of();
         try (Statement statement = connection.createStatement()) {
             if (exists) {
                 statement.execute("ALTER PUBLICATION " + TableId.quote(name) + " SET TABLE " + list);
@@ -59,6 +63,23 @@ final class SlotManager {
             }
             throw e;
         }
+        return added;
+    }
+
+    private List<TableId> added(Connection connection, List<TableId> tables) throws SQLException {
+        java.util.Set<TableId> published = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
+                        + " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE p.pubname = ?")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    published.add(new TableId(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables.stream().filter(table -> !published.contains(table)).toList();
     }
 
     /** Whether the slot exists, and if so whether WAL it needs was removed. */
