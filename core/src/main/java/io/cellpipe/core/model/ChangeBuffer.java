@@ -29,8 +29,13 @@ public final class ChangeBuffer implements AutoCloseable {
     private final Path spillDirectory;
     private final long memoryBudgetBytes;
     private final List<Change> memory = new ArrayList<>();
-    private final List<Long> memoryTags = new ArrayList<>();
+    /**
+     * Tags of the changes in memory, parallel to {@code memory}; null while every tag is 0 (a
+     * transaction that was not streamed), so the common case allocates nothing per change.
+     */
+    private List<Long> memoryTags;
     private final java.util.Set<Long> discardedTags = new java.util.HashSet<>();
+    /** Changes per non-zero tag, for {@link #discard}. */
     private final Map<Long, Long> countByTag = new java.util.HashMap<>();
     private final List<TableSchema> spilledSchemas = new ArrayList<>();
     private final Map<TableSchema, Integer> spilledSchemaIndex = new IdentityHashMap<>();
@@ -60,13 +65,20 @@ public final class ChangeBuffer implements AutoCloseable {
      */
     public void add(Change change, long tag) {
         size++;
-        countByTag.merge(tag, 1L, Long::sum);
+        if (tag != 0) {
+            countByTag.merge(tag, 1L, Long::sum);
+        }
         if (spill != null) {
             write(change, tag);
             return;
         }
         memory.add(change);
-        memoryTags.add(tag);
+        if (tag != 0 && memoryTags == null) {
+            memoryTags = new ArrayList<>(java.util.Collections.nCopies(memory.size() - 1, 0L));
+        }
+        if (memoryTags != null) {
+            memoryTags.add(tag);
+        }
         memoryBytes += estimate(change);
         if (memoryBytes > memoryBudgetBytes && spillDirectory != null) {
             startSpilling();
@@ -113,7 +125,7 @@ public final class ChangeBuffer implements AutoCloseable {
             }
             List<Change> kept = new ArrayList<>();
             for (int i = 0; i < memory.size(); i++) {
-                if (!discardedTags.contains(memoryTags.get(i))) {
+                if (!discardedTags.contains(tagAt(i))) {
                     kept.add(memory.get(i));
                 }
             }
@@ -130,7 +142,7 @@ public final class ChangeBuffer implements AutoCloseable {
     @Override
     public void close() {
         memory.clear();
-        memoryTags.clear();
+        memoryTags = null;
         if (spill != null) {
             try {
                 spill.close();
@@ -143,6 +155,10 @@ public final class ChangeBuffer implements AutoCloseable {
         }
     }
 
+    private long tagAt(int index) {
+        return memoryTags == null ? 0 : memoryTags.get(index);
+    }
+
     private void startSpilling() {
         try {
             Files.createDirectories(spillDirectory);
@@ -153,10 +169,10 @@ public final class ChangeBuffer implements AutoCloseable {
                     + " (is the disk full? set capture.spill_directory to a volume with space)", e);
         }
         for (int i = 0; i < memory.size(); i++) {
-            write(memory.get(i), memoryTags.get(i));
+            write(memory.get(i), tagAt(i));
         }
         memory.clear();
-        memoryTags.clear();
+        memoryTags = null;
         memoryBytes = 0;
     }
 
