@@ -1,13 +1,11 @@
 package io.cellpipe.duckdb;
 
-import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +80,7 @@ final class BatchApplier implements AutoCloseable {
     private Map<TableSchema, TableBinding> bind(List<Transaction> batch) {
         Map<TableSchema, TableBinding> bindings = new IdentityHashMap<>();
         for (Transaction transaction : batch) {
-            Iterator<Change> changes = transaction.changes().iterator();
-            while (changes.hasNext()) {
-                TableSchema schema = changes.next().table();
+            for (TableSchema schema : transaction.changes().tables()) {
                 if (!bindings.containsKey(schema)) {
                     bindings.put(schema, catalog.bind(transaction.cellId(), schema));
                 }

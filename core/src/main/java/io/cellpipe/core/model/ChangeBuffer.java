@@ -35,6 +35,8 @@ public final class ChangeBuffer implements AutoCloseable {
      */
     private List<Long> memoryTags;
     private final java.util.Set<Long> discardedTags = new java.util.HashSet<>();
+    /** Every table shape of the changes added, in order of first appearance. */
+    private final Map<TableSchema, Boolean> shapes = new java.util.IdentityHashMap<>();
     /** Changes per non-zero tag, for {@link #discard}. */
     private final Map<Long, Long> countByTag = new java.util.HashMap<>();
     private final List<TableSchema> spilledSchemas = new ArrayList<>();
@@ -65,6 +67,7 @@ public final class ChangeBuffer implements AutoCloseable {
      */
     public void add(Change change, long tag) {
         size++;
+        shapes.putIfAbsent(change.table(), Boolean.TRUE);
         if (tag != 0) {
             countByTag.merge(tag, 1L, Long::sum);
         }
@@ -83,6 +86,11 @@ public final class ChangeBuffer implements AutoCloseable {
         if (memoryBytes > memoryBudgetBytes && spillDirectory != null) {
             startSpilling();
         }
+    }
+
+    /** The table shapes of the changes, without reading them back (a spilled buffer would have to). */
+    public java.util.Set<TableSchema> tables() {
+        return java.util.Collections.unmodifiableSet(shapes.keySet());
     }
 
     /** Drops every change added with {@code tag}. */
