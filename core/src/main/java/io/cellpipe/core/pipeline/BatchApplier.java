@@ -186,6 +186,9 @@ final class BatchApplier implements Runnable {
     }
 
     private Transaction withoutStoppedTables(Transaction transaction, CellStatus status) {
+        if (transaction.changes().tables().stream().noneMatch(table -> status.isStopped(table.id().qualified()))) {
+            return transaction;
+        }
         ChangeBuffer kept = new ChangeBuffer(capture.spillDirectory(), capture.transactionMemory());
         boolean dropped = false;
         Iterator<Change> changes = transaction.changes().iterator();
