@@ -40,6 +40,9 @@ final class Warehouse implements AutoCloseable {
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         // past this DuckDB spills to <file>.tmp; its default (most of the machine's memory) would let one large transaction take it all
         properties.setProperty("memory_limit", (memoryLimit / (1024 * 1024)) + "MB");
+        // DuckDB checkpoints when its WAL passes this (default 16MB), inside a COMMIT; at the default a
+        // busy pipeline checkpointed every few batches, halving throughput (docs/BENCHMARKS.md).
+        properties.setProperty("checkpoint_threshold", "256MB");
         try {
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
             return new Warehouse(path, root);
