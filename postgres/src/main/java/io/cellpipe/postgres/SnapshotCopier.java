@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies a cell's tables as of the replication slot's exported snapshot, in parallel chunks of
- * heap pages ({@code ctid} ranges, which any table has, whatever its key). Every worker imports the
- * snapshot before the first chunk is read, so the slot may stream right after this returns.
+ * heap pages ({@code ctid} ranges, which any table has, whatever its key). The exported snapshot
+ * stays importable while the slot's replication connection runs no other command, which holds
+ * until this returns and streaming starts.
  */
 final class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
@@ -76,13 +76,12 @@ final class SnapshotCopier {
         java.util.Map<TableId, Long> rowsByTable = new ConcurrentHashMap<>();
         AtomicLong totalRows = new AtomicLong();
         int workers = Math.max(1, Math.min(parallelism, chunks.size()));
-        CountDownLatch imported = new CountDownLatch(workers);
         ExecutorService executor = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(cellId + "-snapshot-", 0).factory());
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 futures.add(executor.submit(() -> {
-                    work(snapshotName, pending, imported, context, rowsByTable, totalRows);
+                    work(snapshotName, pending, context, rowsByTable, totalRows);
                     return null;
                 }));
             }
@@ -95,15 +94,13 @@ final class SnapshotCopier {
         return rowsByTable;
     }
 
-    private void work(String snapshotName, ConcurrentLinkedQueue<Chunk> pending, CountDownLatch imported, SourceContext context,
+    private void work(String snapshotName, ConcurrentLinkedQueue<Chunk> pending, SourceContext context,
             java.util.Map<TableId, Long> rowsByTable, AtomicLong totalRows) throws Exception {
         try (Connection connection = connector.open()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 statement.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
-            } finally {
-                imported.countDown();
             }
             CopyTextParser parser = new CopyTextParser();
             Destination destination = context.destination();
