@@ -93,7 +93,12 @@ final class CellRunner implements Runnable {
                 status.failed(message);
                 status.state(retriable ? CellState.RETRYING : CellState.FAILED, message);
                 if (retriable) {
-                    log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds(), e);
+                    // A cell that is down fails the same way on every attempt: the trace once is enough.
+                    if (status.attempts() == 1 || !(e instanceof CaptureException)) {
+                        log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds(), e);
+                    } else {
+                        log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds());
+                    }
                 } else {
                     log.error("{}: {} (needs an operator; checking again in {} s)", cellId(), message, backoff.toSeconds());
                 }
