@@ -4,6 +4,7 @@ import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigException;
 import io.cellpipe.core.config.DestinationConfig;
 import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.duckdb.DuckDbDestination;
 import io.cellpipe.duckdb.DuckDbOptions;
@@ -25,10 +26,29 @@ final class Assembly {
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {
-        return config.cells().stream().map(cell -> source(config, cell)).toList();
+        ColumnPolicies policies = policies(config);
+        return config.cells().stream().map(cell -> source(config, cell, policies)).toList();
     }
 
     static PostgresSource source(PipelineConfig config, CellConfig cell) {
-        return new PostgresSource(new PostgresSourceOptions(cell, config.pipeline(), config.tables(), config.capture()));
+        return source(config, cell, policies(config));
+    }
+
+    private static PostgresSource source(PipelineConfig config, CellConfig cell, ColumnPolicies policies) {
+        return new PostgresSource(new PostgresSourceOptions(cell, config.pipeline(), config.tables(), config.capture(), policies));
+    }
+
+    /** One set of policies shared by every cell's capture and by verification (it is immutable and thread-safe). */
+    static ColumnPolicies policies(PipelineConfig config) {
+        return new ColumnPolicies(config.privacy());
+    }
+
+    /** What status output may say about the hash keys: their fingerprints, never the keys. */
+    static String privacySummary(PipelineConfig config) {
+        StringBuilder keys = new StringBuilder();
+        config.privacy().keys().forEach((category, key) -> keys.append(keys.isEmpty() ? "" : ", ").append(category).append(' ')
+                .append(key.fingerprint()));
+        return config.privacy().columns().size() + " column policies, unmatched columns " + config.privacy().defaultPolicy()
+                + (keys.isEmpty() ? "" : ", hash keys (fingerprints): " + keys);
     }
 }

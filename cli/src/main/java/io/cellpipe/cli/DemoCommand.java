@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                     + stats.values().stream().mapToLong(WorkloadStats::deletes).sum() + " deletes, "
                     + stats.values().stream().mapToLong(WorkloadStats::truncates).sum() + " truncates in "
                     + stats.values().stream().mapToLong(WorkloadStats::transactions).sum() + " transactions");
-            Verification.Summary summary = new Verification(destination, config.tables(), out).verify(config.cells());
+            Verification.Summary summary = new Verification(destination, config.tables(), Assembly.policies(config), out).verify(config.cells());
             if (summary.matches()) {
                 out.println("demo: verified " + summary.cells() + " cells, " + summary.tables() / Math.max(1, summary.cells()) + " tables, "
                         + changes + " changes — warehouse matches sources");

@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
             pipeline.start(Assembly.sources(pipelineConfig));
             log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                     pipelineConfig.cells().size());
+            log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
             while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
                 for (CellReport report : pipeline.report()) {
                     log.info("{}", ProgressLine.of(report));

@@ -3,6 +3,7 @@ package io.cellpipe.cli;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.verify.TableComparator;
 import io.cellpipe.core.verify.TableDifference;
@@ -24,6 +25,7 @@ final class Verification {
 
     private final Destination destination;
     private final TableSelection selection;
+    private final ColumnPolicies policies;
     private final PrintStream out;
 
     record Summary(int cells, int tables, long rows, int failedCells, int mismatchedTables) {
@@ -33,8 +35,14 @@ final class Verification {
     }
 
     Verification(Destination destination, TableSelection selection, PrintStream out) {
+        this(destination, selection, ColumnPolicies.none(), out);
+    }
+
+    /** Compares the cells' rows transformed by {@code policies}, as the capture transforms them, with the warehouse. */
+    Verification(Destination destination, TableSelection selection, ColumnPolicies policies, PrintStream out) {
         this.destination = destination;
         this.selection = selection;
+        this.policies = policies;
         this.out = out;
     }
 
@@ -77,7 +85,7 @@ final class Verification {
     private List<TableComparator.Result> verifyCell(CellConfig cell) throws Exception {
         TableComparator comparator = new TableComparator(DIFFERENCES_SHOWN);
         List<TableComparator.Result> results = new ArrayList<>();
-        try (PostgresRowSource source = new PostgresRowSource(cell)) {
+        try (PostgresRowSource source = new PostgresRowSource(cell, policies)) {
             for (TableSchema table : source.tables(selection)) {
                 Iterator<VerifyRow> sourceRows = source.scan(cell.id(), table);
                 Iterator<VerifyRow> warehouseRows = destination.scan(cell.id(), table);

@@ -19,7 +19,8 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
         try (Destination destination = Assembly.destination(pipelineConfig.destination())) {
-            Verification.Summary summary = new Verification(destination, pipelineConfig.tables(), System.out).verify(pipelineConfig.cells());
+            Verification.Summary summary = new Verification(destination, pipelineConfig.tables(),
+                    Assembly.policies(pipelineConfig), System.out).verify(pipelineConfig.cells());
             if (summary.matches()) {
                 System.out.println("verify: " + summary.cells() + " cells, " + summary.tables() + " tables, " + summary.rows()
                         + " rows: warehouse matches sources");

@@ -74,7 +74,7 @@ final class PipelineHarness {
     static String assertMatches(Destination destination, PipelineConfig config) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Verification.Summary summary = new Verification(destination, config.tables(), out).verify(config.cells());
+        Verification.Summary summary = new Verification(destination, config.tables(), Assembly.policies(config), out).verify(config.cells());
         String output = bytes.toString(StandardCharsets.UTF_8);
         assertThat(summary.matches()).as("verification output:%n%s", output).isTrue();
         assertThat(summary.tables()).isPositive();

@@ -4,6 +4,8 @@ import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.privacy.ColumnPolicies;
+import io.cellpipe.core.privacy.TablePolicy;
 import io.cellpipe.core.verify.RowSource;
 import io.cellpipe.core.verify.VerifyRow;
 import java.sql.Connection;
@@ -11,14 +13,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
  * Reads a cell's current tables for verification, in key order, each value in the canonical text
  * of {@link io.cellpipe.core.verify.CanonicalValue}. Runs in one repeatable-read transaction so all
- * tables are seen as of one moment.
+ * tables are seen as of one moment. With column policies, tables and rows are seen as the warehouse
+ * holds them: dropped columns are not read, hashed and redacted ones are transformed as the capture does.
  */
 public final class PostgresRowSource implements RowSource, AutoCloseable {
     private static final int FETCH_SIZE = 5_000;
@@ -26,8 +31,16 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
     private final String cellId;
     private final Connection connection;
     private final CellCatalog catalog;
+    private final ColumnPolicies policies;
+    /** The policy behind each schema {@link #tables} returned, by identity. */
+    private final Map<TableSchema, TablePolicy> returned = new IdentityHashMap<>();
 
     public PostgresRowSource(CellConfig cell) throws SQLException {
+        this(cell, ColumnPolicies.none());
+    }
+
+    public PostgresRowSource(CellConfig cell, ColumnPolicies policies) throws SQLException {
+        this.policies = policies;
         this.cellId = cell.id();
         this.connection = new CellConnector(cell).open();
         connection.setAutoCommit(false);
@@ -37,11 +50,13 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         this.catalog = new CellCatalog(connection);
     }
 
-    /** The tables the pipeline captures from this cell, with their current columns. */
+    /** The tables the pipeline captures from this cell, with their current columns as the warehouse holds them. */
     public List<TableSchema> tables(TableSelection selection) throws SQLException {
         List<TableSchema> schemas = new ArrayList<>();
         for (CellCatalog.CatalogTable table : catalog.tables(selection)) {
-            schemas.add(catalog.schema(table));
+            TablePolicy policy = policies.forTable(catalog.schema(table));
+            returned.put(policy.schema(), policy);
+            schemas.add(policy.schema());
         }
         return schemas;
     }
@@ -51,22 +66,33 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         if (!this.cellId.equals(cellId)) {
             throw new IllegalArgumentException("this reader reads cell " + this.cellId + ", not " + cellId);
         }
+        TablePolicy policy = returned.get(table);
+        if (policy == null) {
+            policy = policies.forTable(table);
+        }
         try {
             Statement statement = connection.createStatement();
             statement.setFetchSize(FETCH_SIZE);
-            return new Rows(statement, statement.executeQuery(query(table)), table.columns().size());
+            return new Rows(statement, statement.executeQuery(query(policy)), policy);
         } catch (SQLException e) {
             throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
         }
     }
 
     static String query(TableSchema table) {
+        return query(ColumnPolicies.none().forTable(table));
+    }
+
+    /** Selects the columns of the policy's schema; a hashed or redacted one as the stream sends it, to be transformed here. */
+    static String query(TablePolicy policy) {
+        TableSchema table = policy.source();
         List<String> selected = new ArrayList<>();
         List<String> order = new ArrayList<>();
-        for (Column column : table.columns()) {
+        for (int i = 0; i < policy.schema().columns().size(); i++) {
+            Column column = table.columns().get(policy.sourcePosition(i));
             // Qualified, because ORDER BY resolves a bare name to the output column: the text cast.
             String name = "t." + io.cellpipe.core.model.TableId.quote(column.name());
-            selected.add(canonical(column, name) + " AS c" + selected.size());
+            selected.add((policy.keepsValue(i) ? canonical(column, name) : name) + " AS c" + selected.size());
             if (column.key() || !table.hasKey()) {
                 order.add(orderBy(column, name));
             }
@@ -104,13 +130,15 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
     private static final class Rows implements Iterator<VerifyRow>, AutoCloseable {
         private final Statement statement;
         private final ResultSet rows;
+        private final TablePolicy policy;
         private final int columns;
         private Boolean hasNext;
 
-        Rows(Statement statement, ResultSet rows, int columns) {
+        Rows(Statement statement, ResultSet rows, TablePolicy policy) {
             this.statement = statement;
             this.rows = rows;
-            this.columns = columns;
+            this.policy = policy;
+            this.columns = policy.schema().columns().size();
         }
 
         @Override
@@ -137,7 +165,7 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
             try {
                 List<String> values = new ArrayList<>(columns);
                 for (int i = 1; i <= columns; i++) {
-                    values.add(rows.getString(i));
+                    values.add(policy.apply(i - 1, rows.getString(i)));
                 }
                 return new VerifyRow(values, false);
             } catch (SQLException e) {

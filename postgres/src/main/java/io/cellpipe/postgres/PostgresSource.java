@@ -4,6 +4,7 @@ import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.privacy.TablePolicy;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.CellState;
 import io.cellpipe.core.spi.Source;
@@ -49,6 +50,7 @@ public final class PostgresSource implements Source {
             CellCatalog catalog = new CellCatalog(connection);
             List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
             warnAboutTablesWithoutIdentity(tables);
+            checkPolicies(catalog, tables);
             List<TableId> added = slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
                 // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
@@ -58,7 +60,8 @@ public final class PostgresSource implements Source {
             try (Connection replication = connector.openReplication()) {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables);
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
-                ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name());
+                ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
+                        options.policies());
                 reader.stream(context, start, Preflight.protocolVersion(serverVersion));
             }
         } catch (SQLException e) {
@@ -99,9 +102,9 @@ public final class PostgresSource implements Source {
         List<TableSchema> schemas = new ArrayList<>();
         List<SnapshotCopier.Chunk> chunks = new ArrayList<>();
         for (CellCatalog.CatalogTable table : tables) {
-            TableSchema schema = catalog.schema(table);
-            schemas.add(schema);
-            chunks.addAll(SnapshotCopier.plan(schema, catalog.storageRelations(table), catalog, options.capture().snapshotChunkPages()));
+            TablePolicy policy = options.policies().forTable(catalog.schema(table));
+            schemas.add(policy.schema());
+            chunks.addAll(SnapshotCopier.plan(policy, catalog.storageRelations(table), catalog, options.capture().snapshotChunkPages()));
         }
         context.destination().beginSnapshot(cellId(), schemas);
         SnapshotCopier copier = new SnapshotCopier(cellId(), connector, options.capture().snapshotParallelism(),
@@ -115,6 +118,17 @@ public final class PostgresSource implements Source {
         log.info("{}: snapshot of {} tables ({} rows, {} chunks) complete in {} ms; streaming from {}", cellId(), tables.size(), total,
                 chunks.size(), java.time.Duration.between(started, Instant.now()).toMillis(), slot.consistentPoint());
         return slot.consistentPoint();
+    }
+
+    /** Refuses to start, naming the column, when a policy would drop a key column of a captured table. */
+    private void checkPolicies(CellCatalog catalog, List<CellCatalog.CatalogTable> tables) throws SQLException {
+        for (CellCatalog.CatalogTable table : tables) {
+            try {
+                options.policies().forTable(catalog.schema(table));
+            } catch (CaptureException e) {
+                throw new CaptureException(cellId() + ": " + e.getMessage(), false);
+            }
+        }
     }
 
     private void warnAboutTablesWithoutIdentity(List<CellCatalog.CatalogTable> tables) {

@@ -3,6 +3,7 @@ package io.cellpipe.postgres;
 import io.cellpipe.core.config.CaptureConfig;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.SourceContext;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -33,6 +34,7 @@ final class ReplicationReader {
     private final Connection replication;
     private final CellCatalog catalog;
     private final String name;
+    private final ColumnPolicies policies;
     private final PgoutputDecoder decoder = new PgoutputDecoder();
 
     private Lsn lastOffered = Lsn.ZERO;
@@ -42,7 +44,9 @@ final class ReplicationReader {
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
 
-    ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name) {
+    ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name,
+            ColumnPolicies policies) {
+        this.policies = policies;
         this.cellId = cellId;
         this.capture = capture;
         this.connection = connection;
@@ -63,7 +67,7 @@ final class ReplicationReader {
                 .withSlotOption("messages", "true")
                 .withStatusInterval((int) capture.statusInterval().toSeconds(), TimeUnit.SECONDS)
                 .start();
-        TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory());
+        TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory(), policies);
         try {
             while (context.running()) {
                 ByteBuffer message = stream.readPending();

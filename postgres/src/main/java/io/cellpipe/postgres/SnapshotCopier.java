@@ -4,6 +4,7 @@ import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.privacy.TablePolicy;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.SourceContext;
 import java.sql.Connection;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Copies a cell's tables as of the replication slot's exported snapshot, in parallel chunks of
  * heap pages ({@code ctid} ranges, which any table has, whatever its key). The exported snapshot
  * stays importable while the slot's replication connection runs no other command, which holds
- * until this returns and streaming starts.
+ * until this returns and streaming starts. Column policies are applied to each row as it is
+ * parsed; a dropped column is not even read.
  */
 final class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
@@ -37,11 +39,19 @@ final class SnapshotCopier {
     private final int parallelism;
     private final int chunkPages;
 
-    /** One ctid range of one storage relation; {@code endPage} < 0 means to the end. */
-    record Chunk(TableSchema table, TableId relation, long startPage, long endPage) {
+    /**
+     * One ctid range of one storage relation; {@code endPage} < 0 means to the end. {@code policy}
+     * maps the copied columns (those of its schema, in the source's names) onto the loaded table.
+     */
+    record Chunk(TablePolicy policy, TableId relation, long startPage, long endPage) {
+        /** The table as loaded. */
+        TableSchema table() {
+            return policy.schema();
+        }
+
         String sql() {
             StringBuilder columns = new StringBuilder();
-            for (Column column : table.columns()) {
+            for (Column column : policy.schema().columns()) {
                 columns.append(columns.isEmpty() ? "" : ", ").append(TableId.quote(column.name()));
             }
             String range = "ctid >= '(" + startPage + ",0)'::tid" + (endPage < 0 ? "" : " AND ctid < '(" + endPage + ",0)'::tid");
@@ -56,7 +66,7 @@ final class SnapshotCopier {
         this.chunkPages = chunkPages;
     }
 
-    static List<Chunk> plan(TableSchema table, List<TableId> relations, CellCatalog catalog, int chunkPages) throws SQLException {
+    static List<Chunk> plan(TablePolicy table, List<TableId> relations, CellCatalog catalog, int chunkPages) throws SQLException {
         List<Chunk> chunks = new ArrayList<>();
         for (TableId relation : relations) {
             long pages = catalog.pages(relation);
@@ -117,6 +127,14 @@ final class SnapshotCopier {
         }
     }
 
+    /** The copy selected the kept columns only, in the loaded table's order: only values need mapping. */
+    private static RowImage transformed(TablePolicy policy, String[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = policy.apply(i, values[i]);
+        }
+        return new RowImage(values, null);
+    }
+
     private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination) throws SQLException {
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql());
         int columns = chunk.table().columns().size();
@@ -124,7 +142,7 @@ final class SnapshotCopier {
         long rows = 0;
         byte[] row;
         while ((row = copy.readFromCopy()) != null) {
-            batch.add(new RowImage(parser.parse(row, columns), null));
+            batch.add(transformed(chunk.policy(), parser.parse(row, columns)));
             rows++;
             if (batch.size() == ROWS_PER_LOAD) {
                 destination.loadSnapshotRows(cellId, chunk.table(), batch);

@@ -4,8 +4,9 @@ import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.RowImage;
-import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.privacy.ColumnPolicies;
+import io.cellpipe.core.privacy.TablePolicy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -15,20 +16,25 @@ import java.util.Map;
  * Turns pgoutput messages into committed {@link Transaction}s. Non-streamed transactions arrive
  * whole between Begin and Commit; streamed ones (larger than the server's logical_decoding_work_mem)
  * arrive in blocks interleaved with others and are buffered per top-level transaction until their
- * Stream Commit. Either way a buffer spills to disk past its memory budget.
+ * Stream Commit. Either way a buffer spills to disk past its memory budget. Column policies are applied to every
+ * row image before its change is created, so neither a buffer nor its spill file holds a value
+ * that a policy drops, hashes or redacts (architecture invariant 6).
  */
 final class TransactionAssembler {
     private final String cellId;
     private final CellCatalog catalog;
     private final Path spillDirectory;
     private final long memoryBudget;
-    private final Map<Integer, TableSchema> relations = new HashMap<>();
+    private final ColumnPolicies policies;
+    /** Per relation, the policy of its current shape: computed once per Relation message, so a change only maps values. */
+    private final Map<Integer, TablePolicy> relations = new HashMap<>();
     private final Map<Long, ChangeBuffer> streamed = new HashMap<>();
     private ChangeBuffer current;
     private long currentXid;
     private long streamXid;
 
-    TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget) {
+    TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget, ColumnPolicies policies) {
+        this.policies = policies;
         this.cellId = cellId;
         this.catalog = catalog;
         this.spillDirectory = spillDirectory;
@@ -47,17 +53,23 @@ final class TransactionAssembler {
                 current = null;
                 return transaction;
             }
-            case PgoutputMessage.Relation relation -> relations.put(relation.relationId(), catalog.schema(relation));
-            case PgoutputMessage.Insert insert -> add(insert.xid(), Change.insert(table(insert.relationId()), fit(insert.relationId(), insert.after())));
-            case PgoutputMessage.Update update -> {
-                TableSchema table = table(update.relationId());
-                RowImage before = update.before() == null ? null : fit(update.relationId(), update.before());
-                add(update.xid(), Change.update(table, before, fit(update.relationId(), update.after())));
+            case PgoutputMessage.Relation relation -> relations.put(relation.relationId(), policies.forTable(catalog.schema(relation)));
+            case PgoutputMessage.Insert insert -> {
+                TablePolicy table = table(insert.relationId());
+                add(insert.xid(), Change.insert(table.schema(), table.apply(fit(table, insert.after()))));
             }
-            case PgoutputMessage.Delete delete -> add(delete.xid(), Change.delete(table(delete.relationId()), fit(delete.relationId(), delete.before())));
+            case PgoutputMessage.Update update -> {
+                TablePolicy table = table(update.relationId());
+                RowImage before = update.before() == null ? null : table.apply(fit(table, update.before()));
+                add(update.xid(), Change.update(table.schema(), before, table.apply(fit(table, update.after()))));
+            }
+            case PgoutputMessage.Delete delete -> {
+                TablePolicy table = table(delete.relationId());
+                add(delete.xid(), Change.delete(table.schema(), table.apply(fit(table, delete.before()))));
+            }
             case PgoutputMessage.Truncate truncate -> {
                 for (int relation : truncate.relationIds()) {
-                    add(truncate.xid(), Change.truncate(table(relation)));
+                    add(truncate.xid(), Change.truncate(table(relation).schema()));
                 }
             }
             case PgoutputMessage.StreamStart start -> {
@@ -118,8 +130,8 @@ final class TransactionAssembler {
         }
     }
 
-    private TableSchema table(int relationId) {
-        TableSchema table = relations.get(relationId);
+    private TablePolicy table(int relationId) {
+        TablePolicy table = relations.get(relationId);
         if (table == null) {
             throw new IllegalStateException(cellId + ": change for relation " + relationId + " before its Relation message");
         }
@@ -127,8 +139,8 @@ final class TransactionAssembler {
     }
 
     /** Guards against a tuple whose width differs from its relation's (never expected from pgoutput). */
-    private RowImage fit(int relationId, RowImage image) {
-        int width = relations.get(relationId).columns().size();
+    private RowImage fit(TablePolicy table, RowImage image) {
+        int width = table.source().columns().size();
         if (image.size() != width) {
             throw new IllegalStateException(cellId + ": tuple of " + image.size() + " columns for a relation of " + width);
         }

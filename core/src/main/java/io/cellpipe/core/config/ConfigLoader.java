@@ -7,8 +7,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.cellpipe.core.privacy.ColumnPattern;
+import io.cellpipe.core.privacy.ColumnPolicy;
+import io.cellpipe.core.privacy.HashKey;
+import io.cellpipe.core.privacy.Normalization;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -52,7 +58,8 @@ public final class ConfigLoader {
         ConfigSection top = new ConfigSection(fileName, "", root, environment, keysRead);
         try {
             PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells(top), tables(top.section("tables")),
-                    destination(top.section("destination")), capture(top.section("capture")));
+                    destination(top.section("destination")), capture(top.section("capture")),
+                    privacy(top.section("privacy")));
             top.finish();
             return config;
         } catch (IllegalArgumentException e) {
@@ -101,5 +108,54 @@ public final class ConfigLoader {
                 section.duration("status_interval", defaults.statusInterval()));
         section.finish();
         return capture;
+    }
+
+    private static PrivacyConfig privacy(ConfigSection section) {
+        Map<String, HashKey> keys = new LinkedHashMap<>();
+        section.stringMap("keys", "category").forEach((category, text) -> keys.put(category, key(section, category, text)));
+        Map<String, ColumnPolicy> columns = new LinkedHashMap<>();
+        section.stringMap("columns", "pattern").forEach((pattern, text) -> columns.put(pattern, policy(section, pattern, text)));
+        ColumnPolicy defaultPolicy = switch (section.optionalString("default", "keep")) {
+            case "keep" -> ColumnPolicy.KEEP;
+            case "drop" -> ColumnPolicy.DROP;
+            default -> throw section.error("default", "must be keep or drop");
+        };
+        Map<String, Normalization> normalization = new LinkedHashMap<>();
+        section.stringMap("normalize", "category").forEach((category, text) -> {
+            try {
+                normalization.put(category, Normalization.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw section.error("normalize." + category, e.getMessage());
+            }
+        });
+        section.finish();
+        return new PrivacyConfig(keys, columns, defaultPolicy, normalization);
+    }
+
+    /** A key from its variable's text or from {@code file:/path}; never put the secret into a message. */
+    private static HashKey key(ConfigSection section, String category, String text) {
+        String secret = text;
+        if (text.startsWith("file:")) {
+            Path file = Path.of(text.substring("file:".length()));
+            try {
+                secret = Files.readString(file).strip();
+            } catch (IOException | RuntimeException e) {
+                throw section.error("keys." + category, "names key file " + file + ", which cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        try {
+            return HashKey.of(category, secret);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(section.file() + ": " + e.getMessage());
+        }
+    }
+
+    private static ColumnPolicy policy(ConfigSection section, String pattern, String text) {
+        try {
+            new ColumnPattern(pattern, 0);
+            return ColumnPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw section.error("columns.\"" + pattern + "\"", e.getMessage());
+        }
     }
 }

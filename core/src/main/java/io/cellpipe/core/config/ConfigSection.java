@@ -163,6 +163,34 @@ public final class ConfigSection {
         return result;
     }
 
+    /**
+     * A mapping whose keys are data, not names the code knows ({@code privacy.columns}): each value
+     * a single string, variables substituted. Reported as {@code key.<placeholder>}, e.g.
+     * {@code privacy.columns.<pattern>}.
+     */
+    public java.util.LinkedHashMap<String, String> stringMap(String key, String placeholder) {
+        boolean present = has(key);
+        keysRead.accept(child(key).replaceAll("\\[\\d+]", "[]") + ".<" + placeholder + ">");
+        java.util.LinkedHashMap<String, String> result = new java.util.LinkedHashMap<>();
+        if (!present) {
+            return result;
+        }
+        JsonNode value = node.get(key);
+        if (!value.isObject()) {
+            throw error(key, "must be a mapping of " + placeholder + " to value");
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = key + ".\"" + field.getKey() + "\"";
+            if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+                throw error(name, "must be a single value");
+            }
+            result.put(field.getKey(), substitute(name, field.getValue().asText()));
+        }
+        return result;
+    }
+
     public ConfigSection section(String key) {
         has(key);
         return new ConfigSection(file, child(key), node == null ? null : node.get(key), environment, keysRead);

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A whole pipeline: its name (which names the slot and publication), cells, tables and destination. */
+/** A whole pipeline: its name (which names the slot and publication), cells, tables, destination and column policies. */
 public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-        CaptureConfig capture) {
+        CaptureConfig capture, PrivacyConfig privacy) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
     public PipelineConfig {
@@ -18,6 +18,7 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
         requireNonNull(tables, "tables is null");
         requireNonNull(destination, "destination is null");
         requireNonNull(capture, "capture is null");
+        requireNonNull(privacy, "privacy is null");
         if (!NAME.matcher(pipeline).matches()) {
             throw new IllegalArgumentException("pipeline name '" + pipeline
                     + "' must be lower-case letters, digits and '_', starting with a letter (it names the replication slot)");
@@ -28,6 +29,11 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
                 throw new IllegalArgumentException("cell id '" + cell.id() + "' appears twice; cell ids must be unique");
             }
         }
+    }
+
+    public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
+            CaptureConfig capture) {
+        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none());
     }
 
     /** Replication slot and publication name on every cell. */
