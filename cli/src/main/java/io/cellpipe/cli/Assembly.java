@@ -10,6 +10,8 @@ import io.cellpipe.duckdb.DuckDbDestination;
 import io.cellpipe.duckdb.DuckDbOptions;
 import io.cellpipe.postgres.PostgresSource;
 import io.cellpipe.postgres.PostgresSourceOptions;
+import io.cellpipe.core.pipeline.Pipeline;
+import java.io.IOException;
 import java.util.List;
 
 /** The one place the object graph is put together from a configuration. */
@@ -23,6 +25,14 @@ final class Assembly {
             default -> throw new ConfigException(config.options().file() + ": destination '" + config.type()
                     + "' is not known; supported: duckdb");
         };
+    }
+
+    /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline) throws IOException {
+        if (config.monitoring().isEmpty()) {
+            return null;
+        }
+        return MonitoringServer.start(config.monitoring().get(), config, pipeline);
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {

@@ -44,16 +44,24 @@ final class RunCommand implements Callable<Integer> {
             }
             StopSignals.onStop(stopped::countDown);
             pipeline.start(Assembly.sources(pipelineConfig));
-            log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
-                    pipelineConfig.cells().size());
-            log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
-            while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-                for (CellReport report : pipeline.report()) {
-                    log.info("{}", ProgressLine.of(report));
+            MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline);
+            try {
+                log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
+                        pipelineConfig.cells().size());
+                log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
+                while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                    for (CellReport report : pipeline.report()) {
+                        log.info("{}", ProgressLine.of(report));
+                    }
+                }
+                log.info("stop requested: draining and checkpointing");
+                pipeline.stop(Duration.ofSeconds(60));
+            } finally {
+                // served until the pipeline has drained, so /health and /status show the stop
+                if (monitoring != null) {
+                    monitoring.close();
                 }
             }
-            log.info("stop requested: draining and checkpointing");
-            pipeline.stop(Duration.ofSeconds(60));
         }
         return 0;
     }

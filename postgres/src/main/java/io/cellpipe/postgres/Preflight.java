@@ -6,11 +6,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The checks a cell must pass before capture starts, each failing with the fix spelled out. */
+/**
+ * The checks a cell must pass before capture starts, each failing with the fix spelled out.
+ * {@link CellCheck} runs these and the softer ones for {@code cellpipe check}, with the same fixes.
+ */
 final class Preflight {
     static final int MINIMUM_VERSION = 140000;
 
+    static final String WAL_LEVEL_FIX = "ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL";
+
     private Preflight() {
+    }
+
+    static String replicationFix(String role) {
+        return "ALTER ROLE " + io.cellpipe.core.model.TableId.quote(role) + " WITH REPLICATION;";
     }
 
     /** Returns the server version number (e.g. 170006). */
@@ -27,11 +36,11 @@ final class Preflight {
             }
             if (!"logical".equals(rows.getString(2))) {
                 throw new CaptureException(cellId + ": wal_level is '" + rows.getString(2) + "', logical replication needs 'logical'."
-                        + " Fix: ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL", false);
+                        + " Fix: " + WAL_LEVEL_FIX, false);
             }
             if (!rows.getBoolean(3)) {
                 throw new CaptureException(cellId + ": role " + rows.getString(4) + " may not use replication."
-                        + " Fix: ALTER ROLE " + rows.getString(4) + " WITH REPLICATION;", false);
+                        + " Fix: " + replicationFix(rows.getString(4)), false);
             }
             return version;
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -59,7 +60,7 @@ public final class ConfigLoader {
         try {
             PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells(top), tables(top.section("tables")),
                     destination(top.section("destination")), capture(top.section("capture")),
-                    privacy(top.section("privacy")));
+                    privacy(top.section("privacy")), monitoring(top.section("monitoring")));
             top.finish();
             return config;
         } catch (IllegalArgumentException e) {
@@ -90,6 +91,18 @@ public final class ConfigLoader {
         }
         String type = types.get(0);
         return new DestinationConfig(type, section.section(type));
+    }
+
+    private static Optional<MonitoringConfig> monitoring(ConfigSection section) {
+        if (!section.present()) {
+            return Optional.empty();
+        }
+        String listen = section.optionalString("listen", null);
+        section.finish(); // a misspelt key is reported as such, not as a missing listen
+        if (listen == null) {
+            throw section.error("listen", "is required when monitoring is present, e.g. listen: 127.0.0.1:9187");
+        }
+        return Optional.of(MonitoringConfig.parse(listen));
     }
 
     private static CaptureConfig capture(ConfigSection section) {

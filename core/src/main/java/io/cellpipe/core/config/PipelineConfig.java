@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** A whole pipeline: its name (which names the slot and publication), cells, tables, destination and column policies. */
+/**
+ * A whole pipeline: its name (which names the slot and publication), cells, tables, destination,
+ * column policies, and where its monitoring endpoints listen (none when absent).
+ */
 public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-        CaptureConfig capture, PrivacyConfig privacy) {
+        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
     public PipelineConfig {
@@ -19,6 +23,7 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
         requireNonNull(destination, "destination is null");
         requireNonNull(capture, "capture is null");
         requireNonNull(privacy, "privacy is null");
+        requireNonNull(monitoring, "monitoring is null");
         if (!NAME.matcher(pipeline).matches()) {
             throw new IllegalArgumentException("pipeline name '" + pipeline
                     + "' must be lower-case letters, digits and '_', starting with a letter (it names the replication slot)");

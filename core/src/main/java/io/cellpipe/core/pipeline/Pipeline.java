@@ -72,6 +72,11 @@ public final class Pipeline implements AutoCloseable {
         return reports;
     }
 
+    /** Whether the single writer is running; while it is not, nothing is applied (liveness for /health). */
+    public boolean applierAlive() {
+        return applierThread.isAlive();
+    }
+
     public int queuedTransactions() {
         return queue.size();
     }

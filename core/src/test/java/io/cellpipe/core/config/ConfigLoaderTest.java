@@ -54,6 +54,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void monitoringIsOptionalAndStrict() {
+        assertThat(loader.parse("cellpipe.yml", MINIMAL).monitoring()).isEmpty();
+        assertThat(loader.parse("cellpipe.yml", MINIMAL + "monitoring:\n  listen: 127.0.0.1:9187\n").monitoring())
+                .contains(new MonitoringConfig("127.0.0.1", 9187));
+        assertThat(loader.parse("cellpipe.yml", MINIMAL + "monitoring:\n  listen: \"[::1]:0\"\n").monitoring())
+                .contains(new MonitoringConfig("::1", 0));
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "monitoring:\n  listn: 127.0.0.1:9187\n"))
+                .hasMessageContaining("unknown key 'monitoring.listn'; did you mean 'monitoring.listen'?");
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "monitoring:\n  listen: 9187\n"))
+                .hasMessageContaining("c.yml: monitoring.listen must be host:port");
+        assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "monitoring:\n  listen: 127.0.0.1:70000\n"))
+                .hasMessageContaining("port must be between 0 and 65535");
+    }
+
+    @Test
     void rejectsBadValuesNamingTheKey() {
         assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "capture:\n  heartbeat_interval: soon\n"))
                 .hasMessageContaining("c.yml: capture.heartbeat_interval must be a duration");

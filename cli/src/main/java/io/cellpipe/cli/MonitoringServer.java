@@ -1,0 +1,176 @@
+package io.cellpipe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.cellpipe.core.config.MonitoringConfig;
+import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.pipeline.CellReport;
+import io.cellpipe.core.pipeline.Pipeline;
+import io.cellpipe.core.spi.CellState;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoints of a running pipeline: {@code /metrics} (Prometheus text format),
+ * {@code /health} (200 while the applier runs), {@code /ready} (200 when every cell streams) and
+ * {@code /status} (JSON, one entry per cell). Built on the JDK's HTTP server.
+ */
+final class MonitoringServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MonitoringServer.class);
+    private static final Duration SLOT_LAG_INTERVAL = Duration.ofSeconds(15);
+
+    private final String pipelineName;
+    private final Pipeline pipeline;
+    private final SlotLagMonitor slotLag;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PipelineMetrics metrics;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpServer server;
+    private final ObjectMapper json = new ObjectMapper();
+
+    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline) throws IOException {
+        this.pipelineName = config.pipeline();
+        this.pipeline = pipeline;
+        this.slotLag = new SlotLagMonitor(config, SLOT_LAG_INTERVAL);
+        this.metrics = new PipelineMetrics(registry, pipeline, slotLag);
+        new JvmMemoryMetrics().bindTo(registry);
+        try {
+            server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 0);
+        } catch (IOException e) {
+            close();
+            throw new IOException("monitoring.listen " + listen.host() + ":" + listen.port() + ": cannot listen (" + e.getMessage()
+                    + "); is another process using the port?", e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText()));
+        server.createContext("/health", this::health);
+        server.createContext("/ready", this::ready);
+        server.createContext("/status", exchange -> respond(exchange, 200, "application/json", statusJson()));
+        server.start();
+    }
+
+    /** Starts serving; the caller closes it before the pipeline. */
+    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline) throws IOException {
+        MonitoringServer started = new MonitoringServer(listen, config, pipeline);
+        log.info("monitoring on http://{}:{}/ (metrics, health, ready, status)", listen.host(), started.port());
+        return started;
+    }
+
+    /** The port actually bound (the configured one, or the one picked for port 0). */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private String metricsText() {
+        metrics.refresh();
+        return registry.scrape();
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        if (pipeline.applierAlive()) {
+            respond(exchange, 200, "text/plain; charset=utf-8", "ok\n");
+        } else {
+            respond(exchange, 503, "text/plain; charset=utf-8", "the applier is not running: nothing is being loaded\n");
+        }
+    }
+
+    private void ready(HttpExchange exchange) throws IOException {
+        List<CellReport> reports = metrics.refresh();
+        StringBuilder reasons = new StringBuilder();
+        for (CellReport report : reports) {
+            if (report.state() != CellState.STREAMING) {
+                reasons.append(ProgressLine.of(report)).append('\n');
+            }
+        }
+        if (reports.isEmpty()) {
+            reasons.append("no cells are running\n");
+        }
+        if (reasons.isEmpty()) {
+            respond(exchange, 200, "text/plain; charset=utf-8", "ready: " + reports.size() + " cells streaming\n");
+        } else {
+            respond(exchange, 503, "text/plain; charset=utf-8", "not ready:\n" + reasons);
+        }
+    }
+
+    private String statusJson() {
+        ObjectNode root = json.createObjectNode();
+        root.put("pipeline", pipelineName);
+        root.put("applier_alive", pipeline.applierAlive());
+        root.put("queue_transactions", pipeline.queuedTransactions());
+        root.put("batches", pipeline.batches());
+        ArrayNode cells = root.putArray("cells");
+        for (CellReport report : metrics.refresh()) {
+            ObjectNode cell = cells.addObject();
+            cell.put("cell", report.cellId());
+            cell.put("state", report.state().name().toLowerCase(Locale.ROOT));
+            cell.put("detail", report.detail());
+            cell.put("last_error", report.lastError());
+            cell.put("attempts", report.attempts());
+            cell.put("applied_lsn", report.appliedLsn().toString());
+            cell.put("last_commit_time", report.lastCommitTime() == null ? null : report.lastCommitTime().toString());
+            cell.put("lag_seconds", report.lagSeconds());
+            cell.put("changes_applied", report.changesApplied());
+            cell.put("transactions_applied", report.transactionsApplied());
+            ObjectNode snapshot = cell.putObject("snapshot_rows");
+            report.snapshotRows().forEach(snapshot::put);
+            ObjectNode stopped = cell.putObject("stopped_tables");
+            report.stoppedTables().forEach(stopped::put);
+            slotLag.measured(report.cellId()).ifPresentOrElse(bytes -> cell.put("slot_lag_bytes", bytes), () -> cell.putNull("slot_lag_bytes"));
+        }
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            if ("HEAD".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+        }
+        executor.shutdownNow();
+        try {
+            slotLag.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        registry.close();
+    }
+}
