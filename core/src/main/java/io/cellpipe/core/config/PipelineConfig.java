@@ -38,7 +38,7 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
 
     public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
             CaptureConfig capture) {
-        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none());
+        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty());
     }
 
     /** Replication slot and publication name on every cell. */
