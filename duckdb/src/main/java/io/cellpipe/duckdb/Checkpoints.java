@@ -30,12 +30,15 @@ final class Checkpoints {
 
     static Map<String, CellCheckpoint> read(Connection connection) throws SQLException {
         Map<String, CellCheckpoint> checkpoints = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT cell_id, lsn, epoch_us(commit_ts) FROM "
+        // The numeric LSN, not its text: under concurrent writes the driver was seen to hand back the
+        // text column with a stray trailing character.
+        try (PreparedStatement statement = connection.prepareStatement("SELECT cell_id, lsn_value, epoch_us(commit_ts) FROM "
                 + ControlTables.CHECKPOINTS + " WHERE snapshot_completed_at IS NOT NULL ORDER BY cell_id");
                 ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 long micros = rows.getLong(3);
-                checkpoints.put(rows.getString(1), new CellCheckpoint(rows.getString(1), Lsn.parse(rows.getString(2)),
+                long lsn = ((Number) rows.getObject(2)).longValue();
+                checkpoints.put(rows.getString(1), new CellCheckpoint(rows.getString(1), new Lsn(lsn),
                         Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)));
             }
         }
