@@ -39,33 +39,6 @@ public final class RowImage {
         return unchanged != null && unchanged[index];
     }
 
-    public boolean hasUnchangedToast() {
-        if (unchanged != null) {
-            for (boolean flag : unchanged) {
-                if (flag) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** A copy with column {@code index} set, no longer marked unchanged. */
-    public RowImage with(int index, String value) {
-        String[] copy = values.clone();
-        copy[index] = value;
-        boolean[] flags = unchanged == null ? null : unchanged.clone();
-        if (flags != null) {
-            flags[index] = false;
-        }
-        return new RowImage(copy, flags);
-    }
-
-    /** A copy widened or narrowed to {@code size} columns; new columns are NULL. */
-    public RowImage resized(int size) {
-        return new RowImage(Arrays.copyOf(values, size), unchanged == null ? null : Arrays.copyOf(unchanged, size));
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof RowImage that && Arrays.equals(values, that.values) && Arrays.equals(flags(), that.flags());
@@ -80,7 +53,7 @@ public final class RowImage {
         return Arrays.hashCode(values);
     }
 
-    /** Values only; never log a row image of a table whose columns may hold red data. */
+    /** No values: they may be red data, and a row image can end up in a log line or an exception. */
     @Override
     public String toString() {
         return "RowImage[" + values.length + " columns]";

@@ -35,19 +35,16 @@ final class BatchApplier implements Runnable {
     private final TransactionQueue queue;
     private final CaptureConfig capture;
     private final Function<String, CellRunner> runners;
-    private final Runnable onIdle;
     private volatile boolean running = true;
     private volatile long batches;
     /** Transactions of the current batch already released, so that a failure path never releases one twice. */
     private final Set<Transaction> released = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners,
-            Runnable onIdle) {
+    BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners) {
         this.destination = destination;
         this.queue = queue;
         this.capture = capture;
         this.runners = runners;
-        this.onIdle = onIdle;
     }
 
     /** Stops once the queue is empty. */
@@ -66,7 +63,6 @@ final class BatchApplier implements Runnable {
                 released.clear();
                 List<Transaction> batch = nextBatch();
                 if (batch.isEmpty()) {
-                    onIdle.run();
                     continue;
                 }
                 try {

@@ -65,11 +65,6 @@ final class CellRunner implements Runnable {
         }
     }
 
-    boolean alive() {
-        Thread current = thread;
-        return current != null && current.isAlive();
-    }
-
     void requestRestart() {
         restartRequested = true;
     }

@@ -32,7 +32,7 @@ public final class Pipeline implements AutoCloseable {
         this.destination = destination;
         this.capture = capture;
         this.queue = new TransactionQueue(capture.queueMaxTransactions(), MAX_QUEUED_BYTES);
-        this.applier = new BatchApplier(destination, queue, capture, runners::get, () -> { });
+        this.applier = new BatchApplier(destination, queue, capture, runners::get);
         this.applierThread = Thread.ofPlatform().name("applier").unstarted(applier);
     }
 
