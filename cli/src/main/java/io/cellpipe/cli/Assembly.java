@@ -4,6 +4,9 @@ import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigException;
 import io.cellpipe.core.config.DestinationConfig;
 import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.config.RegistryConfig;
+import io.cellpipe.core.pipeline.Supervisor;
+import io.cellpipe.core.spi.Source;
 import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.duckdb.DuckDbDestination;
@@ -33,6 +36,33 @@ final class Assembly {
             return null;
         }
         return MonitoringServer.start(config.monitoring().get(), config, pipeline);
+    }
+
+    /** A running pipeline's monitoring, following the cells the supervisor runs. */
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, Supervisor supervisor) throws IOException {
+        if (config.monitoring().isEmpty()) {
+            return null;
+        }
+        return MonitoringServer.start(config.monitoring().get(), config, pipeline, supervisor::cells);
+    }
+
+    /** How the supervisor opens a cell, and what it does with one removed from the registry. */
+    static Supervisor.Cells cells(PipelineConfig config) {
+        ColumnPolicies policies = policies(config);
+        boolean dropSlot = config.registry().map(RegistryConfig::dropSlotOnRemove).orElse(false);
+        return new Supervisor.Cells() {
+            @Override
+            public Source open(CellConfig cell) {
+                return source(config, cell, policies);
+            }
+
+            @Override
+            public void removed(CellConfig cell) {
+                if (dropSlot) {
+                    source(config, cell, policies).dropSlot();
+                }
+            }
+        };
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.MonitoringConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,10 +46,11 @@ final class MonitoringServer implements AutoCloseable {
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
 
-    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline) throws IOException {
+    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, Supplier<List<CellConfig>> cells)
+            throws IOException {
         this.pipelineName = config.pipeline();
         this.pipeline = pipeline;
-        this.slotLag = new SlotLagMonitor(config, SLOT_LAG_INTERVAL);
+        this.slotLag = new SlotLagMonitor(cells, config.pipeline(), SLOT_LAG_INTERVAL);
         this.metrics = new PipelineMetrics(registry, pipeline, slotLag);
         new JvmMemoryMetrics().bindTo(registry);
         try {
@@ -67,7 +70,13 @@ final class MonitoringServer implements AutoCloseable {
 
     /** Starts serving; the caller closes it before the pipeline. */
     static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline) throws IOException {
-        MonitoringServer started = new MonitoringServer(listen, config, pipeline);
+        return start(listen, config, pipeline, config::cells);
+    }
+
+    /** Starts serving for a pipeline whose cells change while it runs ({@code cells} tells the current ones). */
+    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, Supplier<List<CellConfig>> cells)
+            throws IOException {
+        MonitoringServer started = new MonitoringServer(listen, config, pipeline, cells);
         log.info("monitoring on http://{}:{}/ (metrics, health, ready, status)", listen.host(), started.port());
         return started;
     }

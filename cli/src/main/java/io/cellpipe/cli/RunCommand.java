@@ -4,6 +4,8 @@ import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
+import io.cellpipe.core.pipeline.RegistryWatcher;
+import io.cellpipe.core.pipeline.Supervisor;
 import io.cellpipe.core.spi.Destination;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,11 +45,15 @@ final class RunCommand implements Callable<Integer> {
                 destination.beginSnapshot(cell, List.of());
             }
             StopSignals.onStop(stopped::countDown);
-            pipeline.start(Assembly.sources(pipelineConfig));
-            MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline);
+            pipeline.start(List.of());
+            Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(pipelineConfig), Duration.ofSeconds(60));
+            supervisor.reconcile(pipelineConfig.cells());
+            RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
+            MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, supervisor);
             try {
-                log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
-                        pipelineConfig.cells().size());
+                log.info("pipeline {} running with {} cells{}; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
+                        pipelineConfig.cells().size(), pipelineConfig.registry().map(registry -> " from registry " + registry.file()
+                                + " (watched)").orElse(""));
                 log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
                 while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
                     for (CellReport report : pipeline.report()) {
@@ -55,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
                     }
                 }
                 log.info("stop requested: draining and checkpointing");
+                if (watcher != null) {
+                    watcher.close();
+                }
                 pipeline.stop(Duration.ofSeconds(60));
             } finally {
                 // served until the pipeline has drained, so /health and /status show the stop

@@ -141,6 +141,16 @@ public final class PostgresSource implements Source {
         }
     }
 
+    /** Drops this pipeline's replication slot on the cell (after the cell was removed on purpose), so it stops retaining WAL. */
+    public void dropSlot() {
+        try (Connection connection = connector.open()) {
+            slots.drop(connection);
+            log.info("{}: dropped replication slot {}", cellId(), slots.name());
+        } catch (SQLException e) {
+            throw classify(e);
+        }
+    }
+
     private CaptureException classify(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = cellId() + " (" + options.cell().safeUrl() + ")";

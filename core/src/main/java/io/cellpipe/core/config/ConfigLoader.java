@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.privacy.ColumnPattern;
 import io.cellpipe.core.privacy.ColumnPolicy;
 import io.cellpipe.core.privacy.HashKey;
@@ -58,9 +60,12 @@ public final class ConfigLoader {
         }
         ConfigSection top = new ConfigSection(fileName, "", root, environment, keysRead);
         try {
-            PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells(top), tables(top.section("tables")),
+            Optional<RegistryConfig> registry = registry(fileName, top);
+            List<CellConfig> cells = registry.isPresent() ? CellRegistry.read(registry.get()) : cells(top);
+            PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells, tables(top.section("tables")),
                     destination(top.section("destination")), capture(top.section("capture")),
-                    privacy(top.section("privacy")), monitoring(top.section("monitoring")));
+                    privacy(top.section("privacy")), monitoring(top.section("monitoring")), registry,
+                    identity(top.section("identity")), clusterwide(top.section("clusterwide")));
             top.finish();
             return config;
         } catch (IllegalArgumentException e) {
@@ -71,10 +76,64 @@ public final class ConfigLoader {
     private static List<CellConfig> cells(ConfigSection top) {
         List<CellConfig> cells = new ArrayList<>();
         for (ConfigSection cell : top.sections("cells")) {
-            cells.add(new CellConfig(cell.string("id"), cell.string("url")));
+            List<SequenceRange> ranges = new ArrayList<>();
+            for (ConfigSection range : cell.sections("sequence_ranges")) {
+                ranges.add(new SequenceRange(range.longInteger("minval"), range.longInteger("maxval")));
+                range.finish();
+            }
+            cells.add(new CellConfig(cell.string("id"), cell.string("url"), ranges));
             cell.finish();
         }
         return cells;
+    }
+
+    /**
+     * {@code cells} as a mapping names a registry file (relative to the configuration file) and the
+     * DSN template; as a list it is the cells themselves.
+     */
+    private static Optional<RegistryConfig> registry(String fileName, ConfigSection top) {
+        if (!top.isMapping("cells")) {
+            return Optional.empty();
+        }
+        ConfigSection section = top.section("cells");
+        Path file = Path.of(section.string("registry"));
+        Path configDirectory = Path.of(fileName).toAbsolutePath().getParent();
+        if (!file.isAbsolute() && configDirectory != null) {
+            file = configDirectory.resolve(file).normalize();
+        }
+        String onRemove = section.optionalString("on_remove", "keep_slot");
+        if (!onRemove.equals("keep_slot") && !onRemove.equals("drop_slot")) {
+            throw section.error("on_remove", "must be keep_slot or drop_slot, not '" + onRemove + "'");
+        }
+        RegistryConfig registry = new RegistryConfig(file, section.string("dsn"), section.duration("watch_interval", Duration.ofSeconds(2)),
+                onRemove.equals("drop_slot"));
+        section.finish();
+        return Optional.of(registry);
+    }
+
+    private static IdentityConfig identity(ConfigSection section) {
+        IdentityConfig defaults = IdentityConfig.defaults();
+        IdentityConfig identity = new IdentityConfig(tableIds(section, "globally_unique"),
+                section.fraction("saturation_alert", defaults.saturationThreshold()), section.duration("check_interval", defaults.checkInterval()));
+        section.finish();
+        return identity;
+    }
+
+    private static ClusterwideConfig clusterwide(ConfigSection section) {
+        ClusterwideConfig clusterwide = new ClusterwideConfig(tableIds(section, "static"), tableIds(section, "settings"));
+        section.finish();
+        return clusterwide;
+    }
+
+    private static List<TableId> tableIds(ConfigSection section, String key) {
+        List<TableId> tables = new ArrayList<>();
+        for (String name : section.strings(key, List.of())) {
+            if (name.contains("*") || name.chars().filter(c -> c == '.').count() != 1) {
+                throw section.error(key, "must list tables as schema.table without wildcards, not '" + name + "'");
+            }
+            tables.add(TableId.parse(name));
+        }
+        return tables;
     }
 
     private static TableSelection tables(ConfigSection section) {

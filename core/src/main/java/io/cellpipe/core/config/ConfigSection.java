@@ -107,6 +107,35 @@ public final class ConfigSection {
         }
     }
 
+    /** A required whole number in the range of {@code long}. */
+    public long longInteger(String key) {
+        String value = string(key);
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw error(key, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    /** A share written as {@code 0.9} or {@code 90%}. */
+    public double fraction(String key, double defaultValue) {
+        String value = optionalString(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        String text = value.trim();
+        try {
+            return text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1).trim()) / 100 : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw error(key, "must be a share such as 0.9 or 90%, not '" + value + "'");
+        }
+    }
+
+    /** Whether the key holds a mapping (rather than a list or a value); reads nothing. */
+    public boolean isMapping(String key) {
+        return node != null && node.has(key) && node.get(key).isObject();
+    }
+
     public Duration duration(String key, Duration defaultValue) {
         String value = optionalString(key, null);
         if (value == null) {

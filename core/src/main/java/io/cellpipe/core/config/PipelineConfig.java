@@ -2,18 +2,18 @@ package io.cellpipe.core.config;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A whole pipeline: its name (which names the slot and publication), cells, tables, destination,
- * column policies, and where its monitoring endpoints listen (none when absent).
+ * A whole pipeline: its name (which names the slot and publication), cells (with the registry they
+ * were read from, when they come from one), tables, destination, column policies, where its
+ * monitoring endpoints listen (none when absent), and the cross-cell checks.
  */
 public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring) {
+        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring, Optional<RegistryConfig> registry,
+        IdentityConfig identity, ClusterwideConfig clusterwide) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
     public PipelineConfig {
@@ -24,21 +24,30 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
         requireNonNull(capture, "capture is null");
         requireNonNull(privacy, "privacy is null");
         requireNonNull(monitoring, "monitoring is null");
+        requireNonNull(registry, "registry is null");
+        requireNonNull(identity, "identity is null");
+        requireNonNull(clusterwide, "clusterwide is null");
         if (!NAME.matcher(pipeline).matches()) {
             throw new IllegalArgumentException("pipeline name '" + pipeline
                     + "' must be lower-case letters, digits and '_', starting with a letter (it names the replication slot)");
         }
-        Set<String> ids = new HashSet<>();
-        for (CellConfig cell : cells) {
-            if (!ids.add(cell.id())) {
-                throw new IllegalArgumentException("cell id '" + cell.id() + "' appears twice; cell ids must be unique");
-            }
-        }
+        CellConfig.checkDistinct(cells);
+    }
+
+    public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
+            CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring) {
+        this(pipeline, cells, tables, destination, capture, privacy, monitoring, Optional.empty(), IdentityConfig.defaults(),
+                ClusterwideConfig.none());
     }
 
     public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
             CaptureConfig capture) {
         this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty());
+    }
+
+    /** The same pipeline with another set of cells (the registry file changed). */
+    public PipelineConfig withCells(List<CellConfig> newCells) {
+        return new PipelineConfig(pipeline, newCells, tables, destination, capture, privacy, monitoring, registry, identity, clusterwide);
     }
 
     /** Replication slot and publication name on every cell. */
