@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 /** docs/configuration.md and the code agree: the example loads, and every key read is documented and vice versa. */
 class ConfigurationDocsTest {
     private static final Pattern EXAMPLE = Pattern.compile("## Full example\\s+```yaml\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern REGISTRY_EXAMPLE = Pattern.compile("## Cells from a registry.*?```yaml\\n(.*?)```\\s+```toml\\n(.*?)```",
+            Pattern.DOTALL);
     private static final Pattern TABLE_KEY = Pattern.compile("^\\| `([a-z_.\\[\\]<>]+)` \\|", Pattern.MULTILINE);
 
     @Test
@@ -27,6 +29,14 @@ class ConfigurationDocsTest {
         Set<String> read = new TreeSet<>();
         PipelineConfig config = new ConfigLoader(name -> "a-secret-of-at-least-16-bytes", read::add).parse("docs/configuration.md", example.group(1));
         DuckDbOptions.from(config.destination().options());
+
+        Matcher registryExample = REGISTRY_EXAMPLE.matcher(docs);
+        assertThat(registryExample.find()).as("docs/configuration.md has a registry example").isTrue();
+        Path directory = Files.createTempDirectory("registry-docs");
+        Files.writeString(directory.resolve("cells.toml"), registryExample.group(2));
+        PipelineConfig fromRegistry = new ConfigLoader(name -> "a-secret-of-at-least-16-bytes", read::add)
+                .parse(directory.resolve("cellpipe.yml").toString(), registryExample.group(1));
+        assertThat(fromRegistry.cells()).hasSize(2);
 
         Set<String> documented = new TreeSet<>();
         Matcher keys = TABLE_KEY.matcher(docs);
