@@ -28,12 +28,14 @@ public final class CellCheck {
 
     private final CellConfig cell;
     private final String slotName;
+    private final String publication;
     private final TableSelection tables;
 
     /** @param pipeline the pipeline's name; its slot and publication are {@code cellpipe_<pipeline>} */
     public CellCheck(CellConfig cell, String pipeline, TableSelection tables) {
         this.cell = requireNonNull(cell, "cell is null");
-        this.slotName = "cellpipe_" + requireNonNull(pipeline, "pipeline is null");
+        this.slotName = cell.slotName(requireNonNull(pipeline, "pipeline is null"));
+        this.publication = "cellpipe_" + pipeline;
         this.tables = requireNonNull(tables, "tables is null");
     }
 
@@ -226,25 +228,25 @@ public final class CellCheck {
 
     private CheckResult publication(Connection connection, Server server, List<CellCatalog.CatalogTable> captured) throws SQLException {
         List<TableId> selected = captured.stream().map(CellCatalog.CatalogTable::id).toList();
-        String create = "CREATE PUBLICATION " + TableId.quote(slotName) + " FOR TABLE " + quoted(selected)
+        String create = "CREATE PUBLICATION " + TableId.quote(publication) + " FOR TABLE " + quoted(selected)
                 + " WITH (publish_via_partition_root = true);";
         boolean ownsTables = server.superuser() || tablesWhere(connection, captured, "NOT pg_catalog.pg_has_role(c.relowner, 'USAGE')").isEmpty();
         Set<TableId> published = publishedTables(connection);
         if (published == null) {
             if (ownsTables) {
-                return CheckResult.pass("publication", slotName + " does not exist yet; `cellpipe run` creates it");
+                return CheckResult.pass("publication", publication + " does not exist yet; `cellpipe run` creates it");
             }
-            return CheckResult.fail("publication", slotName + " does not exist and role " + server.role()
+            return CheckResult.fail("publication", publication + " does not exist and role " + server.role()
                     + " does not own all captured tables, so it cannot create it", "as the tables' owner: " + create);
         }
         List<TableId> missing = selected.stream().filter(table -> !published.contains(table)).toList();
         List<TableId> extra = published.stream().filter(table -> !selected.contains(table)).sorted().toList();
         if (missing.isEmpty() && extra.isEmpty()) {
-            return CheckResult.pass("publication", slotName + " publishes exactly the " + selected.size() + " selected tables");
+            return CheckResult.pass("publication", publication + " publishes exactly the " + selected.size() + " selected tables");
         }
-        String difference = slotName + " differs from the selection:" + (missing.isEmpty() ? "" : " missing " + names(missing))
+        String difference = publication + " differs from the selection:" + (missing.isEmpty() ? "" : " missing " + names(missing))
                 + (extra.isEmpty() ? "" : " not selected " + names(extra));
-        String alter = "ALTER PUBLICATION " + TableId.quote(slotName) + " SET TABLE " + quoted(selected) + ";";
+        String alter = "ALTER PUBLICATION " + TableId.quote(publication) + " SET TABLE " + quoted(selected) + ";";
         if (ownsTables) {
             return CheckResult.warn("publication", difference + "; `cellpipe run` sets it, but rows that newly added tables already"
                     + " hold are not copied", "cellpipe run --resnapshot " + cell.id() + " after adding tables, or: " + alter);
@@ -255,7 +257,7 @@ public final class CellCheck {
     /** The tables the publication names, or null when there is no such publication. */
     private Set<TableId> publishedTables(Connection connection) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
-            statement.setString(1, slotName);
+            statement.setString(1, publication);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return null;
@@ -267,7 +269,7 @@ public final class CellCheck {
                 "SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
                         + " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE p.pubname = ?")) {
-            statement.setString(1, slotName);
+            statement.setString(1, publication);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     published.add(new TableId(rows.getString(1), rows.getString(2)));

@@ -34,7 +34,7 @@ public final class PostgresSource implements Source {
     public PostgresSource(PostgresSourceOptions options) {
         this.options = options;
         this.connector = new CellConnector(options.cell());
-        this.slots = new SlotManager(options.cell().id(), "cellpipe_" + options.name());
+        this.slots = new SlotManager(options.cell().id(), options.cell().slotName(options.name()), "cellpipe_" + options.name());
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class PostgresSource implements Source {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables);
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
                 ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
-                        options.policies());
+                        slots.publication(), options.policies());
                 reader.stream(context, start, Preflight.protocolVersion(serverVersion));
             }
         } catch (SQLException e) {

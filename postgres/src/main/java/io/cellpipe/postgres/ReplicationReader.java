@@ -33,7 +33,8 @@ final class ReplicationReader {
     private final Connection connection;
     private final Connection replication;
     private final CellCatalog catalog;
-    private final String name;
+    private final String slot;
+    private final String publication;
     private final ColumnPolicies policies;
     private final PgoutputDecoder decoder = new PgoutputDecoder();
 
@@ -44,25 +45,26 @@ final class ReplicationReader {
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
 
-    ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name,
-            ColumnPolicies policies) {
+    ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String slot,
+            String publication, ColumnPolicies policies) {
         this.policies = policies;
         this.cellId = cellId;
         this.capture = capture;
         this.connection = connection;
         this.replication = replication;
         this.catalog = catalog;
-        this.name = name;
+        this.slot = slot;
+        this.publication = publication;
     }
 
     void stream(SourceContext context, Lsn start, int protocolVersion) throws Exception {
         lastOffered = start;
         lastReported = start;
         PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
-                .withSlotName(name)
+                .withSlotName(slot)
                 .withStartPosition(LogSequenceNumber.valueOf(start.value()))
                 .withSlotOption("proto_version", String.valueOf(protocolVersion))
-                .withSlotOption("publication_names", name)
+                .withSlotOption("publication_names", publication)
                 .withSlotOption("streaming", "on")
                 .withSlotOption("messages", "true")
                 .withStatusInterval((int) capture.statusInterval().toSeconds(), TimeUnit.SECONDS)

@@ -21,7 +21,7 @@ public final class SlotLagProbe implements AutoCloseable {
 
     public SlotLagProbe(CellConfig cell, String pipeline) {
         this.connector = new CellConnector(requireNonNull(cell, "cell is null"));
-        this.slotName = "cellpipe_" + requireNonNull(pipeline, "pipeline is null");
+        this.slotName = cell.slotName(requireNonNull(pipeline, "pipeline is null"));
     }
 
     /** The slot's lag in bytes; empty when the cell cannot be reached or the slot does not exist. */

@@ -13,22 +13,32 @@ import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.ReplicationSlotInfo;
 
-/** Creates, finds and drops the pipeline's replication slot and publication on one cell. */
+/**
+ * Creates, finds and drops the pipeline's replication slot and publication on one cell. The slot
+ * is usually named like the publication; cells sharing a server need a slot name of their own.
+ */
 final class SlotManager {
     private final String cellId;
     private final String name;
+    private final String publication;
 
     /** A new slot: its consistent point and the snapshot exported with it. */
     record CreatedSlot(Lsn consistentPoint, String snapshotName) {
     }
 
-    SlotManager(String cellId, String name) {
+    SlotManager(String cellId, String slot, String publication) {
         this.cellId = cellId;
-        this.name = name;
+        this.name = slot;
+        this.publication = publication;
     }
 
+    /** The slot's name. */
     String name() {
         return name;
+    }
+
+    String publication() {
+        return publication;
     }
 
     /**
@@ -42,7 +52,7 @@ final class SlotManager {
         String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
         boolean exists;
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
-            statement.setString(1, name);
+            statement.setString(1, publication);
             try (ResultSet rows = statement.executeQuery()) {
                 exists = rows.next();
             }
@@ -50,16 +60,16 @@ final class SlotManager {
         List<TableId> added = exists ? added(connection, tables) : List.of();
         try (Statement statement = connection.createStatement()) {
             if (exists) {
-                statement.execute("ALTER PUBLICATION " + TableId.quote(name) + " SET TABLE " + list);
+                statement.execute("ALTER PUBLICATION " + TableId.quote(publication) + " SET TABLE " + list);
             } else {
-                statement.execute("CREATE PUBLICATION " + TableId.quote(name) + " FOR TABLE " + list
+                statement.execute("CREATE PUBLICATION " + TableId.quote(publication) + " FOR TABLE " + list
                         + " WITH (publish = 'insert, update, delete, truncate', publish_via_partition_root = true)");
             }
         } catch (SQLException e) {
             if ("42501".equals(e.getSQLState())) {
-                throw new CaptureException(cellId + ": not allowed to create or change publication " + name + " (" + e.getMessage()
+                throw new CaptureException(cellId + ": not allowed to create or change publication " + publication + " (" + e.getMessage()
                         + "). Fix: run as a role that owns the captured tables, or create it once as their owner: CREATE PUBLICATION "
-                        + name + " FOR TABLE " + list + " WITH (publish_via_partition_root = true);", false, e);
+                        + publication + " FOR TABLE " + list + " WITH (publish_via_partition_root = true);", false, e);
             }
             throw e;
         }
@@ -72,7 +82,7 @@ final class SlotManager {
                 "SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
                         + " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE p.pubname = ?")) {
-            statement.setString(1, name);
+            statement.setString(1, publication);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     published.add(new TableId(rows.getString(1), rows.getString(2)));

@@ -4,20 +4,29 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One cell: an id that is part of every warehouse key, the JDBC URL of its database, and the
- * sequence ranges its ids are allocated from (none when unknown).
+ * One cell: an id that is part of every warehouse key, the JDBC URL of its database, the sequence
+ * ranges its ids are allocated from (none when unknown), and its replication slot's name when it is
+ * not the pipeline's (cells that are databases of one server need one slot each: slot names are
+ * per server, publications per database).
  */
-public record CellConfig(String id, String url, List<SequenceRange> sequenceRanges) {
+public record CellConfig(String id, String url, List<SequenceRange> sequenceRanges, Optional<String> slot) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final Pattern SLOT = Pattern.compile("[a-z0-9_]{1,63}");
 
     public CellConfig {
         requireNonNull(id, "id is null");
         requireNonNull(url, "url is null");
         sequenceRanges = List.copyOf(sequenceRanges);
+        requireNonNull(slot, "slot is null");
+        if (slot.isPresent() && !SLOT.matcher(slot.get()).matches()) {
+            throw new IllegalArgumentException("cell " + id + ": slot name '" + slot.get()
+                    + "' must be 1-63 lower-case letters, digits or '_' (PostgreSQL's rule for replication slot names)");
+        }
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("cell id '" + id + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
@@ -35,7 +44,12 @@ public record CellConfig(String id, String url, List<SequenceRange> sequenceRang
     }
 
     public CellConfig(String id, String url) {
-        this(id, url, List.of());
+        this(id, url, List.of(), Optional.empty());
+    }
+
+    /** The replication slot this cell is captured through: its own, or {@code cellpipe_<pipeline>}. */
+    public String slotName(String pipeline) {
+        return slot.orElse("cellpipe_" + pipeline);
     }
 
     /** The URL without its password, for logs and errors. */

@@ -93,7 +93,7 @@ public final class CellRegistry {
         }
         String url = registry.dsn().replace("{id}", id.asText()).replace("{address}", address.asText());
         try {
-            return new CellConfig(id.asText(), url, ranges);
+            return new CellConfig(id.asText(), url, ranges, registry.slot().map(template -> template.replace("{id}", id.asText())));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(where + ": " + e.getMessage());
         }

@@ -81,7 +81,7 @@ public final class ConfigLoader {
                 ranges.add(new SequenceRange(range.longInteger("minval"), range.longInteger("maxval")));
                 range.finish();
             }
-            cells.add(new CellConfig(cell.string("id"), cell.string("url"), ranges));
+            cells.add(new CellConfig(cell.string("id"), cell.string("url"), ranges, Optional.ofNullable(cell.optionalString("slot", null))));
             cell.finish();
         }
         return cells;
@@ -105,8 +105,8 @@ public final class ConfigLoader {
         if (!onRemove.equals("keep_slot") && !onRemove.equals("drop_slot")) {
             throw section.error("on_remove", "must be keep_slot or drop_slot, not '" + onRemove + "'");
         }
-        RegistryConfig registry = new RegistryConfig(file, section.string("dsn"), section.duration("watch_interval", Duration.ofSeconds(2)),
-                onRemove.equals("drop_slot"));
+        RegistryConfig registry = new RegistryConfig(file, section.string("dsn"), Optional.ofNullable(section.optionalString("slot", null)),
+                section.duration("watch_interval", Duration.ofSeconds(2)), onRemove.equals("drop_slot"));
         section.finish();
         return Optional.of(registry);
     }

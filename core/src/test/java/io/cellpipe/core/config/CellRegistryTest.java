@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CellRegistryTest {
     private static final RegistryConfig REGISTRY = new RegistryConfig(Path.of("cells.toml"),
-            "jdbc:postgresql://{address}:5432/gitlabhq_production?user=cellpipe&password=pw", Duration.ofSeconds(2), false);
+            "jdbc:postgresql://{address}:5432/gitlabhq_production?user=cellpipe&password=pw", java.util.Optional.empty(), Duration.ofSeconds(2), false);
 
     private static final String TWO_CELLS = """
             [[cells]]
