@@ -1,5 +1,6 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigException;
 import io.cellpipe.core.config.DestinationConfig;
@@ -11,7 +12,11 @@ import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.duckdb.DuckDbDestination;
 import io.cellpipe.duckdb.DuckDbOptions;
+import io.cellpipe.postgres.PostgresCellInspector;
 import io.cellpipe.postgres.PostgresSource;
+import io.cellpipe.core.spi.CellState;
+import java.util.HashSet;
+import java.util.Set;
 import io.cellpipe.postgres.PostgresSourceOptions;
 import io.cellpipe.core.pipeline.Pipeline;
 import java.io.IOException;
@@ -63,6 +68,31 @@ final class Assembly {
                 }
             }
         };
+    }
+
+    /**
+     * The cross-cell checks over the supervisor's cells, started; null when there is nothing to check
+     * (no sequence ranges, globally unique or clusterwide tables, and no registry that could add
+     * ranges) or the destination cannot answer queries.
+     */
+    static CrossCellChecks crossCellChecks(PipelineConfig config, Destination destination, Pipeline pipeline, Supervisor supervisor) {
+        boolean anything = config.registry().isPresent() || !config.identity().globallyUnique().isEmpty() || !config.clusterwide().isEmpty()
+                || config.cells().stream().anyMatch(cell -> !cell.sequenceRanges().isEmpty());
+        if (!anything || destination.crossCellQueries().isEmpty()) {
+            return null;
+        }
+        return new CrossCellChecks(supervisor::cells, () -> streamingCells(pipeline), config.tables(), config.identity(), config.clusterwide(),
+                new PostgresCellInspector(), destination.crossCellQueries().get()).start();
+    }
+
+    static Set<String> streamingCells(Pipeline pipeline) {
+        Set<String> streaming = new HashSet<>();
+        pipeline.report().forEach(report -> {
+            if (report.state() == CellState.STREAMING) {
+                streaming.add(report.cellId());
+            }
+        });
+        return streaming;
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {

@@ -1,5 +1,6 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
@@ -49,6 +50,7 @@ final class RunCommand implements Callable<Integer> {
             Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(pipelineConfig), Duration.ofSeconds(60));
             supervisor.reconcile(pipelineConfig.cells());
             RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
+            CrossCellChecks checks = Assembly.crossCellChecks(pipelineConfig, destination, pipeline, supervisor);
             MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, supervisor);
             try {
                 log.info("pipeline {} running with {} cells{}; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
@@ -63,6 +65,9 @@ final class RunCommand implements Callable<Integer> {
                 log.info("stop requested: draining and checkpointing");
                 if (watcher != null) {
                     watcher.close();
+                }
+                if (checks != null) {
+                    checks.close();
                 }
                 pipeline.stop(Duration.ofSeconds(60));
             } finally {

@@ -28,6 +28,9 @@ final class ControlTables {
                         + " table_name VARCHAR NOT NULL, reason VARCHAR NOT NULL, stopped_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " PRIMARY KEY (cell_id, table_name))");
                 SqlTransaction.execute(connection, ColumnFills.createSql());
+                for (String sql : DuckDbCrossCellQueries.createSql()) {
+                    SqlTransaction.execute(connection, sql);
+                }
                 return null;
             });
         } catch (SQLException e) {

@@ -2,6 +2,7 @@ package io.cellpipe.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cellpipe.core.cluster.CrossCellQueries;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -33,6 +35,7 @@ public final class DuckDbDestination implements Destination {
     private final BatchApplier applier;
     private final SnapshotLoader snapshots;
     private final ColumnFills fills;
+    private final DuckDbCrossCellQueries crossCell;
 
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
@@ -48,6 +51,12 @@ public final class DuckDbDestination implements Destination {
         }
         this.applier = new BatchApplier(warehouse, catalog, fills, options);
         this.snapshots = new SnapshotLoader(warehouse, catalog, fills);
+        this.crossCell = new DuckDbCrossCellQueries(warehouse, catalog);
+    }
+
+    @Override
+    public Optional<CrossCellQueries> crossCellQueries() {
+        return Optional.of(crossCell);
     }
 
     private static ColumnFills loadFills(Warehouse warehouse) {

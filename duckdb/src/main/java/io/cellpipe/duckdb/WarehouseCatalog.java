@@ -59,6 +59,11 @@ final class WarehouseCatalog {
         return ddlLock.readLock();
     }
 
+    /** Taken by DDL that is not a table's own evolution (views over the tables). */
+    Lock ddlLock() {
+        return ddlLock.writeLock();
+    }
+
     Optional<WarehouseTable> table(TableId id) {
         return Optional.ofNullable(tables.get(id));
     }

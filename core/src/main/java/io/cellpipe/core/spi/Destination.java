@@ -1,5 +1,6 @@
 package io.cellpipe.core.spi;
 
+import io.cellpipe.core.cluster.CrossCellQueries;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
@@ -37,6 +38,11 @@ public interface Destination extends AutoCloseable, RowSource {
 
     /** Marks a cell's snapshot complete: from now on it streams from {@code consistentPoint}. */
     void completeSnapshot(String cellId, Lsn consistentPoint, Instant snapshotTime);
+
+    /** The warehouse side of the cross-cell checks; empty for destinations that cannot answer queries. */
+    default Optional<CrossCellQueries> crossCellQueries() {
+        return Optional.empty();
+    }
 
     /** Records that a table of a cell stopped loading and why (shown by status and verify). */
     void recordTableStopped(String cellId, TableId table, String reason);

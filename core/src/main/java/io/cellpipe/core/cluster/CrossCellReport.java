@@ -1,0 +1,25 @@
+package io.cellpipe.core.cluster;
+
+import io.cellpipe.core.model.TableId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of the latest cross-cell check: anomalies recorded so far by kind, sequences at or
+ * above the saturation threshold, current differences per clusterwide table, and what could not
+ * be checked.
+ */
+public record CrossCellReport(Instant checkedAt, Map<String, Long> anomalies, List<Saturation> saturated,
+        Map<TableId, List<ClusterwideDifference>> differences, List<String> problems) {
+    public CrossCellReport {
+        anomalies = Map.copyOf(anomalies);
+        saturated = List.copyOf(saturated);
+        differences = Map.copyOf(differences);
+        problems = List.copyOf(problems);
+    }
+
+    public static CrossCellReport none() {
+        return new CrossCellReport(null, Map.of(), List.of(), Map.of(), List.of());
+    }
+}
