@@ -26,6 +26,14 @@ public final class BenchMain {
         }
         String loadAtStart = MachineInfo.loadAverage();
         Path directory = Files.createTempDirectory("cellpipe-bench");
+        if (!options.cells().isEmpty()) {
+            try {
+                cells(options, directory);
+            } finally {
+                deleteRecursively(directory);
+            }
+            return;
+        }
         try (EmbeddedCell cell = EmbeddedCell.start()) {
             MachineInfo machine;
             int protocolVersion;
@@ -49,6 +57,22 @@ public final class BenchMain {
             }
         } finally {
             deleteRecursively(directory);
+        }
+    }
+
+    /** {@code --cells}: one process over 1, 10, 50 ... cells (a separate table of docs/BENCHMARKS.md). */
+    private static void cells(BenchOptions options, Path directory) throws Exception {
+        MachineInfo machine;
+        try (EmbeddedCell cell = EmbeddedCell.start(); Connection connection = cell.connect()) {
+            machine = MachineInfo.read(connection);
+        }
+        CellsBench bench = new CellsBench(directory, options.quick() ? 1_000 : 10_000, options.quick() ? 500 : 2_000);
+        String markdown = CellsBench.markdown(bench.run(options.cells()), options.command(), machine);
+        System.out.println();
+        System.out.println(markdown);
+        if (options.report() != null) {
+            CellsBench.writeInto(options.report(), markdown);
+            Phases.log("results written to %s", options.report());
         }
     }
 

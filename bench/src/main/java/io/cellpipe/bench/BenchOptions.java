@@ -11,7 +11,7 @@ import java.util.Set;
  * 5,000 changes/s for latency); {@code --quick} keeps the same shape at a size that runs in about two minutes.
  */
 record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, int latencyRate, Duration latencyWarmUp,
-        Duration latencyDuration, long largeTransactionRows, Set<String> phases, Path report, String command) {
+        Duration latencyDuration, long largeTransactionRows, Set<String> phases, Path report, String command, List<Integer> cells) {
     static final List<String> ALL_PHASES = List.of("streaming", "snapshot", "latency", "memory");
 
     static BenchOptions parse(String[] args) {
@@ -19,6 +19,7 @@ record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, in
         Path report = null;
         String command = "./bench/run.sh";
         Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
+        List<Integer> cells = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -30,15 +31,16 @@ record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, in
                         throw new IllegalArgumentException("--phases takes a comma-separated subset of " + ALL_PHASES + ": " + phases);
                     }
                 }
+                case "--cells" -> cells = java.util.Arrays.stream(value(args, ++i, "--cells").split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: [--quick] [--phases streaming,snapshot,latency,memory] [--report FILE] [--command TEXT]");
+                        + "'; usage: [--quick] [--phases streaming,snapshot,latency,memory] [--cells 1,10,50] [--report FILE] [--command TEXT]");
             }
         }
         if (quick) {
-            return new BenchOptions(true, 3_000, 500_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(20), 300_000, phases, report, command);
+            return new BenchOptions(true, 3_000, 500_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(20), 300_000, phases, report, command, cells);
         }
         return new BenchOptions(false, 20_001, 5_000_000, 5_000, Duration.ofSeconds(10), Duration.ofSeconds(60), 2_000_000, phases, report,
-                command);
+                command, cells);
     }
 
     boolean allPhases() {

@@ -44,6 +44,11 @@ final class PipelineSetup {
         return new ConfigLoader(System::getenv).parse("bench.yml", yaml);
     }
 
+    /** A configuration whose relative paths (a cell registry) are relative to {@code fileName}. */
+    static PipelineConfig config(String fileName, String yaml) {
+        return new ConfigLoader(System::getenv).parse(fileName, yaml);
+    }
+
     static Destination destination(PipelineConfig config) {
         if (!config.destination().type().equals("duckdb")) {
             throw new IllegalArgumentException("the benchmark supports the duckdb destination only, not " + config.destination().type());
