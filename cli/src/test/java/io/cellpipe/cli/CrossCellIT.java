@@ -98,6 +98,8 @@ class CrossCellIT {
                 assertThat(report.problems()).isEmpty();
                 assertThat(report.anomalies()).containsEntry("out_of_range", 1L).containsEntry("collision", 2L)
                         .containsEntry("sequence_out_of_range", 1L);
+                assertThat(report.rangeUsed().get("3")).isGreaterThan(0.95);
+                assertThat(report.rangeUsed().get("1")).isLessThan(0.1);
                 assertThat(report.saturated()).singleElement().satisfies(saturation -> {
                     assertThat(saturation.cellId()).isEqualTo("3");
                     assertThat(saturation.sequence()).isEqualTo("public.projects_id_seq");

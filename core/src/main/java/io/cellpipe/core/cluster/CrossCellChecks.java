@@ -87,10 +87,11 @@ public final class CrossCellChecks implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         List<Anomaly> anomalies = new ArrayList<>();
         List<Saturation> saturated = new ArrayList<>();
+        Map<String, Double> rangeUsed = new LinkedHashMap<>();
         Set<String> streamingNow = streaming.get();
         List<CellConfig> all = cells.get();
         for (CellConfig cell : all) {
-            checkCell(cell, streamingNow.contains(cell.id()), anomalies, saturated, problems);
+            checkCell(cell, streamingNow.contains(cell.id()), anomalies, rangeUsed, saturated, problems);
         }
         List<CellConfig> comparable = all.stream().filter(cell -> streamingNow.contains(cell.id())).toList();
         Map<TableId, List<String>> keys = new LinkedHashMap<>();
@@ -112,11 +113,12 @@ public final class CrossCellChecks implements AutoCloseable {
             }
         }
         alertOnSaturation(saturated);
-        report = new CrossCellReport(Instant.now(), warehouse.anomalyCounts(), saturated, differences, problems);
+        report = new CrossCellReport(Instant.now(), warehouse.anomalyCounts(), rangeUsed, saturated, differences, problems);
         return report;
     }
 
-    private void checkCell(CellConfig cell, boolean streams, List<Anomaly> anomalies, List<Saturation> saturated, List<String> problems) {
+    private void checkCell(CellConfig cell, boolean streams, List<Anomaly> anomalies, Map<String, Double> rangeUsed, List<Saturation> saturated,
+            List<String> problems) {
         if (cell.sequenceRanges().isEmpty()) {
             return;
         }
@@ -137,8 +139,12 @@ public final class CrossCellChecks implements AutoCloseable {
                 anomalies.add(new Anomaly(Anomaly.Kind.SEQUENCE_OUT_OF_RANGE, cell.id(), sequence.table().orElse(TableId.parse(sequence.sequence())),
                         sequence.sequence(), "sequence " + sequence.sequence() + " is at " + value + ", outside the cell's ranges "
                                 + cell.sequenceRanges() + "; it hands out ids that belong to another cell or to none"));
-            } else if (range.get().used(value) >= identity.saturationThreshold()) {
-                saturated.add(new Saturation(cell.id(), sequence.sequence(), value, range.get(), range.get().used(value)));
+            } else {
+                double used = range.get().used(value);
+                rangeUsed.merge(cell.id(), used, Math::max);
+                if (used >= identity.saturationThreshold()) {
+                    saturated.add(new Saturation(cell.id(), sequence.sequence(), value, range.get(), used));
+                }
             }
             if (streams && sequence.table().isPresent() && sequence.column().isPresent()) {
                 checkRows(cell, sequence.table().get(), sequence.column().get(), anomalies, problems);
