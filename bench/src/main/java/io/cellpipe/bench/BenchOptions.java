@@ -11,7 +11,8 @@ import java.util.Set;
  * 5,000 changes/s for latency); {@code --quick} keeps the same shape at a size that runs in about two minutes.
  */
 record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, int latencyRate, Duration latencyWarmUp,
-        Duration latencyDuration, long largeTransactionRows, Set<String> phases, Path report, String command, List<Integer> cells) {
+        Duration latencyDuration, long largeTransactionRows, Set<String> phases, boolean debezium, Path report, String command,
+        List<Integer> cells) {
     static final List<String> ALL_PHASES = List.of("streaming", "snapshot", "latency", "memory");
 
     static BenchOptions parse(String[] args) {
@@ -20,6 +21,7 @@ record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, in
         String command = "./bench/run.sh";
         Set<String> phases = new LinkedHashSet<>(ALL_PHASES);
         List<Integer> cells = List.of();
+        boolean debezium = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -31,20 +33,23 @@ record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, in
                         throw new IllegalArgumentException("--phases takes a comma-separated subset of " + ALL_PHASES + ": " + phases);
                     }
                 }
+                case "--no-debezium" -> debezium = false;
                 case "--cells" -> cells = java.util.Arrays.stream(value(args, ++i, "--cells").split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: [--quick] [--phases streaming,snapshot,latency,memory] [--cells 1,10,50] [--report FILE] [--command TEXT]");
+                        + "'; usage: [--quick] [--phases streaming,snapshot,latency,memory] [--no-debezium] [--cells 1,10,50] [--report FILE] [--command TEXT]");
             }
         }
         if (quick) {
-            return new BenchOptions(true, 3_000, 500_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(20), 300_000, phases, report, command, cells);
+            return new BenchOptions(true, 3_000, 500_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(20), 300_000, phases, debezium, report,
+                    command, cells);
         }
-        return new BenchOptions(false, 20_001, 5_000_000, 5_000, Duration.ofSeconds(10), Duration.ofSeconds(60), 2_000_000, phases, report,
+        return new BenchOptions(false, 20_001, 5_000_000, 5_000, Duration.ofSeconds(10), Duration.ofSeconds(60), 2_000_000, phases, debezium, report,
                 command, cells);
     }
 
+    /** Only a run of every measurement, Debezium included, replaces the published results. */
     boolean allPhases() {
-        return phases.containsAll(ALL_PHASES);
+        return phases.containsAll(ALL_PHASES) && debezium;
     }
 
     private static String value(String[] args, int i, String option) {

@@ -16,14 +16,17 @@ import java.time.Duration;
 final class Phases {
     private static final Duration LONG = Duration.ofMinutes(30);
 
+    /** {@code debezium} is null when the run left Debezium out. */
     record Streaming(long workloadChanges, int transactions, double writeSeconds, RawStreamBaseline.Result raw, long cellpipeChanges,
-            long cellpipeNanos) {
+            long cellpipeNanos, DebeziumBaseline.Result debezium) {
         double cellpipePerSecond() {
             return cellpipeChanges / (cellpipeNanos / 1e9);
         }
     }
 
-    record Snapshot(long tableRows, RawCopyBaseline.Result raw, long cellpipeRows, long cellpipeNanos, int parallelism) {
+    /** {@code debezium} is null when the run left Debezium out. */
+    record Snapshot(long tableRows, RawCopyBaseline.Result raw, long cellpipeRows, long cellpipeNanos, int parallelism,
+            DebeziumBaseline.Result debezium) {
         double cellpipePerSecond() {
             return cellpipeRows / (cellpipeNanos / 1e9);
         }
@@ -38,16 +41,19 @@ final class Phases {
     private final EmbeddedCell cell;
     private final Path directory;
     private final int protocolVersion;
+    private final boolean debezium;
 
-    Phases(EmbeddedCell cell, Path directory, int protocolVersion) {
+    Phases(EmbeddedCell cell, Path directory, int protocolVersion, boolean debezium) {
         this.cell = cell;
         this.directory = directory;
         this.protocolVersion = protocolVersion;
+        this.debezium = debezium;
     }
 
     /**
      * cellpipe's slot is created by its snapshot of the still empty table, and the raw slot next to it; then the
-     * workload is written while nobody reads, and each consumer reads all of it from its own slot, one after the other.
+     * workload is written while nobody reads, and each consumer reads all of it from its own slot, one after the other
+     * (Debezium's slot is made with the raw one, and Debezium reads last).
      */
     Streaming streaming(int transactions) throws Exception {
         String url = cell.jdbcUrl();
@@ -64,6 +70,9 @@ final class Phases {
             long writeStarted = System.nanoTime();
             try (Connection connection = cell.connect(); Statement statement = connection.createStatement()) {
                 RawStreamBaseline.createSlot(connection, BenchTables.STREAM);
+                if (debezium) {
+                    DebeziumBaseline.createSlot(connection, DebeziumBaseline.STREAM_NAME, BenchTables.STREAM);
+                }
                 statement.execute("CALL bench_stream_workload(" + transactions + ")");
             }
             double writeSeconds = (System.nanoTime() - writeStarted) / 1e9;
@@ -79,11 +88,18 @@ final class Phases {
                 done = PipelineSetup.awaitApplied(pipeline, marker, LONG);
             }
             long nanos = System.nanoTime() - started;
-            log("streaming: cellpipe %,d changes in %.2f s", done.changesApplied(), nanos / 1e9);
-            return new Streaming(BenchTables.workloadChanges(transactions) + 1, transactions, writeSeconds, raw, done.changesApplied(), nanos);
+            log("streaming: cellpipe %,d changes in %.2f s%s", done.changesApplied(), nanos / 1e9, debezium ? "; Debezium reading" : "");
+            long workloadChanges = BenchTables.workloadChanges(transactions) + 1;
+            DebeziumBaseline.Result debeziumResult = null;
+            if (debezium) {
+                debeziumResult = DebeziumBaseline.stream(cell.port(), BenchTables.STREAM, workloadChanges, directory, LONG);
+                log("streaming: Debezium %s %,d changes in %.2f s", debeziumResult.version(), debeziumResult.events(), debeziumResult.nanos() / 1e9);
+            }
+            return new Streaming(workloadChanges, transactions, writeSeconds, raw, done.changesApplied(), nanos, debeziumResult);
         } finally {
             try (Connection connection = cell.connect()) {
                 RawStreamBaseline.dropSlot(connection);
+                DebeziumBaseline.drop(connection, DebeziumBaseline.STREAM_NAME);
             }
             dropPipeline("bench_stream", BenchTables.STREAM);
         }
@@ -113,9 +129,20 @@ final class Phases {
             }
             long nanos = System.nanoTime() - started;
             long copied = done.snapshotRows().values().stream().mapToLong(Long::longValue).sum();
-            log("snapshot: cellpipe %,d rows in %.2f s", copied, nanos / 1e9);
-            return new Snapshot(rows, raw, copied, nanos, config.capture().snapshotParallelism());
+            log("snapshot: cellpipe %,d rows in %.2f s%s", copied, nanos / 1e9, debezium ? "; Debezium copying" : "");
+            DebeziumBaseline.Result debeziumResult = null;
+            if (debezium) {
+                try (Connection connection = cell.connect()) {
+                    DebeziumBaseline.createPublication(connection, DebeziumBaseline.SNAPSHOT_NAME, BenchTables.SNAPSHOT);
+                }
+                debeziumResult = DebeziumBaseline.snapshot(cell.port(), BenchTables.SNAPSHOT, rows, directory, LONG);
+                log("snapshot: Debezium %s %,d rows in %.2f s", debeziumResult.version(), debeziumResult.events(), debeziumResult.nanos() / 1e9);
+            }
+            return new Snapshot(rows, raw, copied, nanos, config.capture().snapshotParallelism(), debeziumResult);
         } finally {
+            try (Connection connection = cell.connect()) {
+                DebeziumBaseline.drop(connection, DebeziumBaseline.SNAPSHOT_NAME);
+            }
             dropPipeline("bench_snapshot", BenchTables.SNAPSHOT);
         }
     }

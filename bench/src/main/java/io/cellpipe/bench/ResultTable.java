@@ -17,6 +17,8 @@ final class ResultTable {
     static final String BEGIN = "<!-- bench-results:begin (written by ./bench/run.sh) -->";
     static final String END = "<!-- bench-results:end -->";
     private static final double GOAL_RATIO = 0.80;
+    private static final double GOAL_STREAMING_OVER_DEBEZIUM = 3;
+    private static final double GOAL_SNAPSHOT_OVER_DEBEZIUM = 5;
     private static final double GOAL_P99_MILLIS = 1000;
     private static final long GOAL_PEAK_MIB = 512;
 
@@ -28,10 +30,11 @@ final class ResultTable {
     private final Phases.Snapshot snapshot;
     private final Phases.Latency latency;
     private final Phases.Memory memory;
+    private final String chart;
 
-    /** A measurement that was not run is null and left out. */
+    /** A measurement that was not run is null and left out; {@code chart} is the chart's file name next to the page, or null. */
     ResultTable(BenchOptions options, MachineInfo machine, String loadAtStart, String loadAtEnd, Phases.Streaming streaming,
-            Phases.Snapshot snapshot, Phases.Latency latency, Phases.Memory memory) {
+            Phases.Snapshot snapshot, Phases.Latency latency, Phases.Memory memory, String chart) {
         this.options = options;
         this.machine = machine;
         this.loadAtStart = loadAtStart;
@@ -40,6 +43,7 @@ final class ResultTable {
         this.snapshot = snapshot;
         this.latency = latency;
         this.memory = memory;
+        this.chart = chart;
     }
 
     String markdown() {
@@ -70,6 +74,18 @@ final class ResultTable {
             if (streaming.cellpipeChanges() != streaming.raw().changes()) {
                 gaps.add(f("Streaming change counts differ: raw reader %,d, cellpipe %,d.", streaming.raw().changes(), streaming.cellpipeChanges()));
             }
+            DebeziumBaseline.Result debezium = streaming.debezium();
+            if (debezium != null) {
+                double times = streaming.cellpipePerSecond() / debezium.eventsPerSecond();
+                boolean timesMet = times >= GOAL_STREAMING_OVER_DEBEZIUM;
+                md.append(row("streaming, against Debezium", "the same changes, read from a slot of its own",
+                        f("Debezium %s embedded engine, JSON: **%,.0f changes/s** (%,d events, %.2f s)", debezium.version(),
+                                debezium.eventsPerSecond(), debezium.events(), debezium.nanos() / 1e9),
+                        f("**%,.0f changes/s**", streaming.cellpipePerSecond()), f("%.2f×", times), ">= 3×", timesMet));
+                if (!timesMet) {
+                    gaps.add(f("Streaming is %.2f× Debezium's rate (goal 3×).", times));
+                }
+            }
         }
         if (snapshot != null) {
             double ratio = snapshot.cellpipePerSecond() / snapshot.raw().rowsPerSecond();
@@ -81,6 +97,18 @@ final class ResultTable {
                     f("%.0f %%", ratio * 100), ">= 80 %", met));
             if (!met) {
                 gaps.add(f("The snapshot reaches %.0f %% of one raw COPY (goal 80 %%).", ratio * 100));
+            }
+            DebeziumBaseline.Result debezium = snapshot.debezium();
+            if (debezium != null) {
+                double times = snapshot.cellpipePerSecond() / debezium.eventsPerSecond();
+                boolean timesMet = times >= GOAL_SNAPSHOT_OVER_DEBEZIUM;
+                md.append(row("snapshot, against Debezium", "the same table",
+                        f("Debezium %s initial snapshot, JSON: **%,.0f rows/s** (%,d events, %.2f s)", debezium.version(),
+                                debezium.eventsPerSecond(), debezium.events(), debezium.nanos() / 1e9),
+                        f("**%,.0f rows/s**", snapshot.cellpipePerSecond()), f("%.2f×", times), ">= 5×", timesMet));
+                if (!timesMet) {
+                    gaps.add(f("The snapshot is %.2f× Debezium's rate (goal 5×).", times));
+                }
             }
         }
         if (latency != null) {
@@ -114,6 +142,9 @@ final class ResultTable {
         } else {
             md.append("Goals not met in this run:\n\n");
             gaps.forEach(gap -> md.append("- ").append(gap).append("\n"));
+        }
+        if (chart != null) {
+            md.append("\n![Throughput by system in this run: raw baseline, cellpipe and Debezium](").append(chart).append(")\n");
         }
         return md.toString();
     }
