@@ -27,7 +27,8 @@ final class DebeziumBaseline {
     static final String STREAM_NAME = "bench_dbz";
     static final String SNAPSHOT_NAME = "bench_dbz_snapshot";
 
-    record Result(String version, long events, long nanos) {
+    /** {@code firstEventNanos}: from the start to the first counted event (the engine's start-up and connecting). */
+    record Result(String version, long events, long nanos, long firstEventNanos) {
         double eventsPerSecond() {
             return events / (nanos / 1e9);
         }
@@ -125,7 +126,7 @@ final class DebeziumBaseline {
         try {
             executor.execute(engine);
             long reachedAt = consumer.await(timeout);
-            return new Result(version(), consumer.count(), reachedAt - started);
+            return new Result(version(), consumer.count(), reachedAt - started, consumer.firstAt() - started);
         } finally {
             close(engine);
             executor.shutdown();
@@ -153,6 +154,7 @@ final class DebeziumBaseline {
         private final AtomicLong count = new AtomicLong();
         private final CountDownLatch done = new CountDownLatch(1);
         private final AtomicReference<String> stopped = new AtomicReference<>();
+        private volatile long firstAt;
         private volatile long reachedAt;
 
         CountingConsumer(String topic, long expected) {
@@ -171,6 +173,9 @@ final class DebeziumBaseline {
                 committer.markProcessed(record);
             }
             committer.markBatchFinished();
+            if (counted > 0 && firstAt == 0) {
+                firstAt = System.nanoTime();
+            }
             if (count.addAndGet(counted) >= expected && reachedAt == 0) {
                 reachedAt = System.nanoTime();
                 done.countDown();
@@ -193,6 +198,10 @@ final class DebeziumBaseline {
                         + ": " + stopped.get());
             }
             return reachedAt;
+        }
+
+        long firstAt() {
+            return firstAt;
         }
 
         long count() {
