@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the benchmark (see docs/BENCHMARKS.md); --quick for a run of about two minutes.
+# Builds and runs the benchmark (see docs/BENCHMARKS.md); --quick for a run of about three minutes.
 # Prints a result table and writes it into docs/BENCHMARKS.md. BENCH_JAVA_OPTS adds JVM options (e.g. a profiler).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

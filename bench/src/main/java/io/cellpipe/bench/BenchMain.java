@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Runs the benchmark against one real PostgreSQL cell: streaming and snapshot throughput against raw baselines
+ * Runs the benchmark against one real PostgreSQL cell: streaming and snapshot throughput against raw baselines and Debezium
  * measured in the same run, latency at a steady rate, and the peak memory of a pipeline JVM. See docs/BENCHMARKS.md.
  */
 public final class BenchMain {

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Sizes of one run. The full run meets the issue's minimums (2 million streamed changes, a 5-million-row snapshot,
- * 5,000 changes/s for latency); {@code --quick} keeps the same shape at a size that runs in about two minutes.
+ * 5,000 changes/s for latency); {@code --quick} keeps the same shape at a size that runs in about three minutes.
  */
 record BenchOptions(boolean quick, int streamTransactions, long snapshotRows, int latencyRate, Duration latencyWarmUp,
         Duration latencyDuration, long largeTransactionRows, Set<String> phases, boolean debezium, Path report, String command,
