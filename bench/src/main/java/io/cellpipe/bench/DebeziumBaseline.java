@@ -128,7 +128,7 @@ final class DebeziumBaseline {
             long reachedAt = consumer.await(timeout);
             return new Result(version(), consumer.count(), reachedAt - started, consumer.firstAt() - started);
         } finally {
-            close(engine);
+            close(engine, consumer);
             executor.shutdown();
             if (!executor.awaitTermination(2, TimeUnit.MINUTES)) {
                 Phases.log("debezium: the engine did not stop within 2 minutes");
@@ -136,10 +136,14 @@ final class DebeziumBaseline {
         }
     }
 
-    private static void close(DebeziumEngine<?> engine) {
+    /** Stops the engine unless it stopped by itself (then closing throws, and would hide why it stopped). */
+    private static void close(DebeziumEngine<?> engine, CountingConsumer consumer) {
+        if (consumer.engineHasStopped()) {
+            return;
+        }
         try {
             engine.close();
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) {
             Phases.log("debezium: closing the engine failed: %s", e);
         }
     }
@@ -183,10 +187,12 @@ final class DebeziumBaseline {
         }
 
         void engineStopped(String message, Throwable error) {
-            if (reachedAt == 0) {
-                stopped.set(message + (error == null ? "" : ": " + error));
-                done.countDown();
-            }
+            stopped.set(message + (error == null ? "" : ": " + error));
+            done.countDown();
+        }
+
+        boolean engineHasStopped() {
+            return stopped.get() != null;
         }
 
         long await(Duration timeout) throws InterruptedException {

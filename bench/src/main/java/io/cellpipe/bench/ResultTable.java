@@ -85,6 +85,10 @@ final class ResultTable {
                 if (!timesMet) {
                     gaps.add(f("Streaming is %.2f× Debezium's rate (goal 3×).", times));
                 }
+                if (debezium.events() != streaming.cellpipeChanges()) {
+                    gaps.add(f("Streaming change counts differ: Debezium %,d events, cellpipe %,d changes.", debezium.events(),
+                            streaming.cellpipeChanges()));
+                }
             }
         }
         if (snapshot != null) {
