@@ -10,6 +10,7 @@ import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.CellState;
+import io.cellpipe.postgres.SlotLagProbe.SlotWal;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,6 +20,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -115,6 +118,7 @@ final class MonitoringServer implements AutoCloseable {
         root.put("queue_transactions", pipeline.queuedTransactions());
         root.put("batches", pipeline.batches());
         ArrayNode cells = root.putArray("cells");
+        Instant now = Instant.now();
         for (CellReport report : metrics.refresh()) {
             ObjectNode cell = cells.addObject();
             cell.put("cell", report.cellId());
@@ -125,18 +129,48 @@ final class MonitoringServer implements AutoCloseable {
             cell.put("applied_lsn", report.appliedLsn().toString());
             cell.put("last_commit_time", report.lastCommitTime() == null ? null : report.lastCommitTime().toString());
             cell.put("lag_seconds", report.lagSeconds());
+            double freshness = report.freshnessSeconds(now);
+            if (Double.isNaN(freshness)) {
+                cell.putNull("freshness_seconds");
+            } else {
+                cell.put("freshness_seconds", freshness);
+            }
+            cell.put("current_as_of", report.currentAsOf() == null ? null : report.currentAsOf().toString());
+            cell.put("errors", report.errors());
+            cell.put("reconnects", report.reconnects());
             cell.put("changes_applied", report.changesApplied());
             cell.put("transactions_applied", report.transactionsApplied());
             ObjectNode snapshot = cell.putObject("snapshot_rows");
             report.snapshotRows().forEach(snapshot::put);
+            ObjectNode estimated = cell.putObject("snapshot_estimated_rows");
+            report.snapshotEstimates().forEach(estimated::put);
+            cell.put("snapshot_started", report.snapshotStarted() == null ? null : report.snapshotStarted().toString());
+            ObjectNode tables = cell.putObject("table_changes");
+            report.tableChanges().forEach((table, counts) -> {
+                ObjectNode byOp = tables.putObject(table);
+                counts.forEach((op, count) -> byOp.put(op.name().toLowerCase(Locale.ROOT), count));
+            });
             ObjectNode stopped = cell.putObject("stopped_tables");
             report.stoppedTables().forEach(stopped::put);
             slotLag.measured(report.cellId()).ifPresentOrElse(bytes -> cell.put("slot_lag_bytes", bytes), () -> cell.putNull("slot_lag_bytes"));
+            SlotWal wal = slotLag.wal(report.cellId()).orElse(null);
+            putOptional(cell, "slot_retained_wal_bytes", wal == null ? OptionalLong.empty() : OptionalLong.of(wal.retainedBytes()));
+            putOptional(cell, "slot_wal_limit_bytes", wal == null ? OptionalLong.empty() : wal.limitBytes());
+            putOptional(cell, "slot_safe_wal_bytes", wal == null ? OptionalLong.empty() : wal.safeBytes());
+            cell.put("slot_wal_status", wal == null ? null : wal.walStatus());
         }
         try {
             return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void putOptional(ObjectNode node, String field, OptionalLong value) {
+        if (value.isPresent()) {
+            node.put(field, value.getAsLong());
+        } else {
+            node.putNull(field);
         }
     }
 

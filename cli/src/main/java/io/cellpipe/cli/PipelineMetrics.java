@@ -1,11 +1,13 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.CellState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +52,11 @@ final class PipelineMetrics {
                     registerSnapshotTable(report.cellId(), table);
                 }
             }
+            report.tableChanges().forEach((table, counts) -> counts.keySet().forEach(op -> {
+                if (registered.add(report.cellId() + "\n" + table + "\n" + op)) {
+                    registerTableChanges(report.cellId(), table, op);
+                }
+            }));
         }
         return reports;
     }
@@ -61,6 +68,12 @@ final class PipelineMetrics {
                 .tag("cell", cell).description("Source transactions applied to the destination").register(registry);
         gauge("cellpipe.replication.lag", cell, "Seconds from a transaction's commit on the cell to its apply, as of the last apply",
                 report -> report.lagSeconds()).baseUnit("seconds").register(registry);
+        gauge("cellpipe.freshness", cell, "Seconds since the moment up to which the warehouse holds everything the cell committed;"
+                + " grows while nothing arrives", report -> report.freshnessSeconds(Instant.now())).baseUnit("seconds").register(registry);
+        FunctionCounter.builder("cellpipe.cell.errors", this, metrics -> metrics.value(cell, CellReport::errors))
+                .tag("cell", cell).description("Failures of the cell's capture or apply").register(registry);
+        FunctionCounter.builder("cellpipe.cell.reconnects", this, metrics -> metrics.value(cell, CellReport::reconnects))
+                .tag("cell", cell).description("Times the cell's capture was started again").register(registry);
         gauge("cellpipe.cell.retries", cell, "Failed attempts in a row since the cell last reached streaming",
                 report -> report.attempts()).register(registry);
         gauge("cellpipe.stopped.tables", cell, "Tables of the cell stopped by an error they cannot get past",
@@ -73,12 +86,36 @@ final class PipelineMetrics {
                 .tag("cell", cell).baseUnit("bytes").strongReference(true)
                 .description("WAL the cell retains for the pipeline's slot: current WAL position minus confirmed flush position")
                 .register(registry);
+        Gauge.builder("cellpipe.slot.retained.wal", slotLag, monitor -> monitor.retainedBytes(cell))
+                .tag("cell", cell).baseUnit("bytes").strongReference(true)
+                .description("WAL kept on the cell's disk for the slot: current WAL position minus the slot's restart position")
+                .register(registry);
+        Gauge.builder("cellpipe.slot.wal.limit", slotLag, monitor -> monitor.limitBytes(cell))
+                .tag("cell", cell).baseUnit("bytes").strongReference(true)
+                .description("max_slot_wal_keep_size of the cell; absent when unlimited")
+                .register(registry);
+        Gauge.builder("cellpipe.slot.safe.wal", slotLag, monitor -> monitor.safeBytes(cell))
+                .tag("cell", cell).baseUnit("bytes").strongReference(true)
+                .description("WAL that can still be written before the slot risks losing WAL it needs (safe_wal_size); absent when unlimited")
+                .register(registry);
+    }
+
+    private void registerTableChanges(String cell, String table, Operation op) {
+        FunctionCounter.builder("cellpipe.table.changes.applied", this,
+                        metrics -> metrics.value(cell, report -> report.tableChanges().getOrDefault(table, Map.of()).getOrDefault(op, 0L)))
+                .tags("cell", cell, "table", table, "op", op.name().toLowerCase(Locale.ROOT))
+                .description("Changes applied to the destination per table and operation").register(registry);
     }
 
     private void registerSnapshotTable(String cell, String table) {
         Gauge.builder("cellpipe.snapshot.rows", this, metrics -> metrics.value(cell, report -> report.snapshotRows().getOrDefault(table, 0L)))
                 .tags("cell", cell, "table", table).description("Rows copied by the cell's latest snapshot").strongReference(true)
                 .register(registry);
+        Gauge.builder("cellpipe.snapshot.rows.estimated", this,
+                        metrics -> metrics.value(cell, report -> report.snapshotEstimates().getOrDefault(table, Long.valueOf(0)) > 0
+                                ? report.snapshotEstimates().get(table) : Double.NaN))
+                .tags("cell", cell, "table", table).description("Rows the cell's latest snapshot is expected to copy (PostgreSQL's estimate)")
+                .strongReference(true).register(registry);
     }
 
     private Gauge.Builder<PipelineMetrics> gauge(String name, String cell, String description, ToDoubleFunction<CellReport> value) {

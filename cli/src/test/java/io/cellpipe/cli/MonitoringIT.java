@@ -82,6 +82,15 @@ class MonitoringIT {
                 assertThat(value(metrics, "cellpipe_queue_transactions")).isGreaterThanOrEqualTo(0.0);
                 assertThat(value(metrics, "cellpipe_batches_total")).isGreaterThanOrEqualTo(1.0);
                 assertThat(metrics).contains("jvm_memory_used_bytes{").contains("cellpipe_slot_lag_bytes{cell=\"cell-1\"}");
+                assertThat(value(metrics, "cellpipe_table_changes_applied_total{cell=\"cell-1\",op=\"insert\",table=\"public.accounts\"}"))
+                        .isEqualTo(50.0);
+                assertThat(value(metrics, "cellpipe_table_changes_applied_total{cell=\"cell-1\",op=\"update\",table=\"public.accounts\"}"))
+                        .isEqualTo(10.0);
+                assertThat(value(metrics, "cellpipe_freshness_seconds{cell=\"cell-1\"}")).isBetween(0.0, 60.0);
+                assertThat(value(metrics, "cellpipe_cell_errors_total{cell=\"cell-1\"}")).isZero();
+                assertThat(value(metrics, "cellpipe_cell_reconnects_total{cell=\"cell-1\"}")).isZero();
+                assertThat(metrics).contains("cellpipe_slot_retained_wal_bytes{cell=\"cell-1\"}")
+                        .contains("cellpipe_snapshot_rows_estimated{cell=\"cell-1\",table=\"public.accounts\"}");
 
                 JsonNode status = awaitSlotLag(base + "/status");
                 assertThat(status.path("pipeline").asText()).isEqualTo("test");
@@ -96,6 +105,15 @@ class MonitoringIT {
                 assertThat(cellStatus.path("snapshot_rows").path("public.accounts").asLong()).isEqualTo(100);
                 assertThat(cellStatus.path("stopped_tables").size()).isZero();
                 assertThat(cellStatus.path("slot_lag_bytes").asLong()).isGreaterThanOrEqualTo(0);
+                assertThat(cellStatus.path("slot_retained_wal_bytes").asLong()).isGreaterThanOrEqualTo(cellStatus.path("slot_lag_bytes").asLong());
+                assertThat(cellStatus.path("slot_wal_status").asText()).isIn("reserved", "extended");
+                assertThat(cellStatus.path("table_changes").path("public.accounts").path("insert").asLong()).isEqualTo(50);
+                assertThat(cellStatus.path("errors").asLong()).isZero();
+
+                // idle: heartbeats keep confirming the warehouse current, so freshness moves past the last commit
+                JsonNode idle = awaitCell(base + "/status", node -> java.time.Instant.parse(node.path("current_as_of").asText())
+                        .isAfter(java.time.Instant.parse(node.path("last_commit_time").asText()).plusSeconds(1)));
+                assertThat(idle.path("freshness_seconds").asDouble()).isBetween(0.0, 30.0);
 
                 Files.writeString(statusConfig, yaml + "monitoring:\n  listen: 127.0.0.1:" + monitoring.port() + "\n");
                 String live = status(statusConfig);
@@ -137,6 +155,20 @@ class MonitoringIT {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("no slot lag measured: " + status);
+    }
+
+    /** Polls /status until the first cell satisfies the condition; returns that cell. */
+    private static JsonNode awaitCell(String url, java.util.function.Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        JsonNode cellStatus;
+        do {
+            cellStatus = new ObjectMapper().readTree(get(url).body()).path("cells").get(0);
+            if (condition.test(cellStatus)) {
+                return cellStatus;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("condition not reached: " + cellStatus);
     }
 
     private static void awaitStatus(String url, int expected) throws Exception {

@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -43,6 +46,10 @@ final class ReplicationReader {
     private Lsn lastReported = Lsn.ZERO;
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
+    /** The cell's clock when the latest heartbeat received was sent; null once reported. */
+    private Instant heartbeatTime;
+    /** What had been handed over when that heartbeat arrived: once it is durable, the warehouse is current as of heartbeatTime. */
+    private Lsn heartbeatAfter = Lsn.ZERO;
 
     ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name,
             ColumnPolicies policies) {
@@ -93,6 +100,11 @@ final class ReplicationReader {
     private Transaction handle(TransactionAssembler assembler, PgoutputMessage message, Lsn start) throws SQLException {
         if (message instanceof PgoutputMessage.Message logical && !logical.transactional() && HEARTBEAT_PREFIX.equals(logical.prefix())) {
             idlePosition = Lsn.max(idlePosition, logical.lsn());
+            Instant sent = heartbeatTime(logical.content());
+            if (sent != null) {
+                heartbeatTime = sent;
+                heartbeatAfter = lastOffered;
+            }
             return null;
         }
         Transaction transaction = assembler.accept(message);
@@ -127,6 +139,10 @@ final class ReplicationReader {
         }
         lastStatusNanos = now;
         Lsn durable = context.durableLsn();
+        if (heartbeatTime != null && durable.compareTo(heartbeatAfter) >= 0) {
+            context.currentAsOf(heartbeatTime);
+            heartbeatTime = null;
+        }
         Lsn flushed = durable;
         if (durable.compareTo(lastOffered) >= 0) {
             flushed = Lsn.max(durable, idlePosition);
@@ -149,7 +165,19 @@ final class ReplicationReader {
         // A WAL record in this database lets the slot advance even when no captured table changes,
         // so an idle cell does not hold back WAL (invariant 5).
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_catalog.pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+            // The content is the cell's clock in microseconds: on receipt it tells up to when the cell is captured.
+            statement.execute("SELECT pg_catalog.pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX
+                    + "', (extract(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::bigint::text)");
+        }
+    }
+
+    /** The send time of a heartbeat, or null for one without it (sent by an older version). */
+    static Instant heartbeatTime(byte[] content) {
+        try {
+            long micros = Long.parseLong(new String(content, StandardCharsets.US_ASCII));
+            return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -154,6 +154,8 @@ final class BatchApplier implements Runnable {
             CellRunner runner = runners.apply(transaction.cellId());
             if (runner != null) {
                 runner.status().applied(transaction.commitLsn(), transaction.commitTime(), transaction.changes().size(), now);
+                transaction.changes().operationCounts().forEach((table, counts) ->
+                        counts.forEach((op, count) -> runner.status().tableApplied(table.qualified(), op, count)));
             }
             discard(transaction);
         }

@@ -73,6 +73,7 @@ final class CellRunner implements Runnable {
     public void run() {
         while (running) {
             restartRequested = false;
+            status.runStarted();
             try {
                 source.run(new Context());
                 if (running && !restartRequested) {
@@ -173,8 +174,13 @@ final class CellRunner implements Runnable {
         }
 
         @Override
-        public void snapshotProgress(String table, long rowsDone, long rowsTotal) {
-            status.snapshotRows(table, rowsDone);
+        public void snapshotProgress(String table, long rowsDone, long rowsEstimated) {
+            status.snapshotRows(table, rowsDone, rowsEstimated);
+        }
+
+        @Override
+        public void currentAsOf(java.time.Instant sourceTime) {
+            status.currentAsOf(sourceTime);
         }
     }
 }

@@ -46,7 +46,10 @@ public final class Pipeline implements AutoCloseable {
     /** Starts capturing a cell; its snapshot is taken first if the destination has nothing for it. */
     public void addCell(Source source) {
         CellStatus status = new CellStatus(source.cellId());
-        destination.checkpoint(source.cellId()).ifPresent(checkpoint -> status.appliedLsn(checkpoint.lsn()));
+        destination.checkpoint(source.cellId()).ifPresent(checkpoint -> {
+            status.appliedLsn(checkpoint.lsn());
+            status.currentAsOf(checkpoint.commitTime());
+        });
         destination.stoppedTables().getOrDefault(source.cellId(), Map.of()).forEach(status::tableStopped);
         CellRunner runner = new CellRunner(source, destination, queue, capture, status);
         if (runners.putIfAbsent(source.cellId(), runner) != null) {
