@@ -27,12 +27,17 @@ final class Assembly {
         };
     }
 
+    /** Slot measurements, history and alerts of a started pipeline; runs with or without the HTTP endpoints. */
+    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline) {
+        return PipelineWatch.start(config, pipeline);
+    }
+
     /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */
-    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline) throws IOException {
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
         if (config.monitoring().isEmpty()) {
             return null;
         }
-        return MonitoringServer.start(config.monitoring().get(), config, pipeline);
+        return MonitoringServer.start(config.monitoring().get(), config, pipeline, watch);
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {

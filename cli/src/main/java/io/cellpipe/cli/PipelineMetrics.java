@@ -1,5 +1,7 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.Alert;
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -25,14 +27,16 @@ final class PipelineMetrics {
     private final MeterRegistry registry;
     private final Pipeline pipeline;
     private final SlotLagMonitor slotLag;
+    private final Alerts alerts;
     private final Map<String, CellReport> latest = new ConcurrentHashMap<>();
     /** Guarded by this: the cells and (cell, table) pairs whose meters are registered. */
     private final Set<String> registered = new HashSet<>();
 
-    PipelineMetrics(MeterRegistry registry, Pipeline pipeline, SlotLagMonitor slotLag) {
+    PipelineMetrics(MeterRegistry registry, Pipeline pipeline, SlotLagMonitor slotLag, Alerts alerts) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.slotLag = slotLag;
+        this.alerts = alerts;
         Gauge.builder("cellpipe.queue.transactions", pipeline, Pipeline::queuedTransactions)
                 .description("Transactions read from cells and waiting to be applied").strongReference(true).register(registry);
         FunctionCounter.builder("cellpipe.batches", pipeline, Pipeline::batches)
@@ -58,7 +62,20 @@ final class PipelineMetrics {
                 }
             }));
         }
+        for (Alert alert : alerts.firing()) {
+            if (registered.add("alert\n" + alert.kind().name() + "\n" + alert.cell())) {
+                registerAlert(alert.kind().name(), alert.cell());
+            }
+        }
         return reports;
+    }
+
+    /** Registered when an alert of the kind about the cell first fires; 0 once resolved, so a rule can see it end. */
+    private void registerAlert(String kind, String cell) {
+        Gauge.builder("cellpipe.alerts.firing", alerts, firing -> firing.firing().stream()
+                        .filter(alert -> alert.kind().name().equals(kind) && alert.cell().equals(cell)).count())
+                .tags("kind", kind, "cell", cell).description("Alerts firing, by kind and cell (empty for the whole pipeline)")
+                .strongReference(true).register(registry);
     }
 
     private void registerCell(String cell) {

@@ -44,8 +44,9 @@ final class RunCommand implements Callable<Integer> {
             }
             StopSignals.onStop(stopped::countDown);
             pipeline.start(Assembly.sources(pipelineConfig));
-            MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline);
-            try {
+            // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
+            try (PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline);
+                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch)) {
                 log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                         pipelineConfig.cells().size());
                 log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
@@ -56,11 +57,6 @@ final class RunCommand implements Callable<Integer> {
                 }
                 log.info("stop requested: draining and checkpointing");
                 pipeline.stop(Duration.ofSeconds(60));
-            } finally {
-                // served until the pipeline has drained, so /health and /status show the stop
-                if (monitoring != null) {
-                    monitoring.close();
-                }
             }
         }
         return 0;

@@ -2,7 +2,7 @@ package io.cellpipe.cli;
 
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.postgres.SlotLagProbe;
-import io.cellpipe.postgres.SlotLagProbe.SlotWal;
+import io.cellpipe.core.spi.SlotWal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;

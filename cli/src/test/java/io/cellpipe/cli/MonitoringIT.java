@@ -62,7 +62,8 @@ class MonitoringIT {
         try (Destination destination = Assembly.destination(config.destination());
                 Pipeline pipeline = new Pipeline(destination, config.capture())) {
             pipeline.start(Assembly.sources(config));
-            try (MonitoringServer monitoring = Assembly.monitoring(config, pipeline)) {
+            try (PipelineWatch watch = Assembly.watch(config, pipeline);
+                    MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch)) {
                 String base = "http://127.0.0.1:" + monitoring.port();
                 awaitStatus(base + "/ready", 200);
                 assertThat(get(base + "/health").statusCode()).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.cellpipe.postgres;
 import static java.util.Objects.requireNonNull;
 
 import io.cellpipe.core.config.CellConfig;
+import io.cellpipe.core.spi.SlotWal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,24 +25,6 @@ public final class SlotLagProbe implements AutoCloseable {
                       FROM pg_catalog.pg_settings WHERE name = 'max_slot_wal_keep_size'),
                    wal_status
             FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND confirmed_flush_lsn IS NOT NULL""";
-
-    /**
-     * One measurement of the slot.
-     *
-     * @param lagBytes current WAL position minus the slot's confirmed flush position
-     * @param retainedBytes current WAL position minus the slot's restart position: what the cell keeps on disk for it
-     * @param limitBytes {@code max_slot_wal_keep_size} in bytes, empty when unlimited ({@code -1})
-     * @param safeBytes WAL that can still be written before the slot is in danger of losing WAL it needs
-     *     ({@code safe_wal_size}), empty when unlimited
-     * @param walStatus {@code reserved}, {@code extended}, {@code unreserved} or {@code lost}
-     */
-    public record SlotWal(long lagBytes, long retainedBytes, OptionalLong limitBytes, OptionalLong safeBytes, String walStatus) {
-        public SlotWal {
-            requireNonNull(limitBytes, "limitBytes is null");
-            requireNonNull(safeBytes, "safeBytes is null");
-            requireNonNull(walStatus, "walStatus is null");
-        }
-    }
 
     private final CellConnector connector;
     private final String slotName;

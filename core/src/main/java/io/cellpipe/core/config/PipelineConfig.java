@@ -10,10 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * A whole pipeline: its name (which names the slot and publication), cells, tables, destination,
- * column policies, and where its monitoring endpoints listen (none when absent).
+ * column policies, where its monitoring endpoints listen (none when absent), its objectives,
+ * alert delivery and log format.
  */
 public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring) {
+        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring, SloConfig slo, AlertsConfig alerts,
+        LoggingConfig logging) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
     public PipelineConfig {
@@ -24,6 +26,9 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
         requireNonNull(capture, "capture is null");
         requireNonNull(privacy, "privacy is null");
         requireNonNull(monitoring, "monitoring is null");
+        requireNonNull(slo, "slo is null");
+        requireNonNull(alerts, "alerts is null");
+        requireNonNull(logging, "logging is null");
         if (!NAME.matcher(pipeline).matches()) {
             throw new IllegalArgumentException("pipeline name '" + pipeline
                     + "' must be lower-case letters, digits and '_', starting with a letter (it names the replication slot)");
@@ -38,7 +43,8 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
 
     public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
             CaptureConfig capture) {
-        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty());
+        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty(), SloConfig.defaults(),
+                AlertsConfig.defaults(), LoggingConfig.defaults());
     }
 
     /** Replication slot and publication name on every cell. */

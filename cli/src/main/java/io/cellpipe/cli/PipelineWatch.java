@@ -1,0 +1,115 @@
+package io.cellpipe.cli;
+
+import io.cellpipe.core.alert.AlertRules;
+import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.alert.LogAlertSink;
+import io.cellpipe.core.alert.WebhookAlertSink;
+import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.pipeline.CellReport;
+import io.cellpipe.core.pipeline.Pipeline;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches a running pipeline, with or without the HTTP endpoints: measures each cell's slot,
+ * keeps the last hour of samples for the status page, and evaluates the alert rules every
+ * {@code alerts.interval}. Alerts go to the log, to the webhook when configured, and to whoever
+ * asks {@link #alerts()}; other parts raise their own alerts there.
+ */
+final class PipelineWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
+    static final Duration SLOT_LAG_INTERVAL = Duration.ofSeconds(15);
+    static final Duration HISTORY_SPAN = Duration.ofHours(1);
+
+    private final Pipeline pipeline;
+    private final SlotLagMonitor slotLag;
+    private final Alerts alerts = new Alerts();
+    private final AlertRules rules;
+    private final WebhookAlertSink webhook;
+    private final CellHistory history;
+    private final Duration alertInterval;
+    private final Duration historyInterval;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    PipelineWatch(PipelineConfig config, Pipeline pipeline, Duration historyInterval) {
+        this.pipeline = pipeline;
+        this.slotLag = new SlotLagMonitor(config, SLOT_LAG_INTERVAL);
+        this.rules = new AlertRules(alerts, config.slo().freshness());
+        this.alertInterval = config.alerts().interval();
+        this.historyInterval = historyInterval;
+        this.history = new CellHistory(HISTORY_SPAN, historyInterval);
+        alerts.addSink(new LogAlertSink());
+        this.webhook = config.alerts().webhook().map(hook -> new WebhookAlertSink(hook, config.pipeline())).orElse(null);
+        if (webhook != null) {
+            alerts.addSink(webhook);
+            log.info("alerts are also sent to {}", config.alerts().webhook().get().safeUrl());
+        }
+        this.thread = Thread.ofVirtual().name("pipeline-watch").start(this::watchUntilClosed);
+    }
+
+    static PipelineWatch start(PipelineConfig config, Pipeline pipeline) {
+        return new PipelineWatch(config, pipeline, Duration.ofSeconds(10));
+    }
+
+    Alerts alerts() {
+        return alerts;
+    }
+
+    SlotLagMonitor slotLag() {
+        return slotLag;
+    }
+
+    CellHistory history() {
+        return history;
+    }
+
+    Duration historyInterval() {
+        return historyInterval;
+    }
+
+    private void watchUntilClosed() {
+        long nextAlerts = System.nanoTime();
+        long nextSample = System.nanoTime();
+        while (running) {
+            try {
+                long now = System.nanoTime();
+                if (now - nextSample >= 0) {
+                    List<CellReport> reports = pipeline.report();
+                    history.sample(reports, slotLag::bytes, Instant.now());
+                    nextSample = now + historyInterval.toNanos();
+                }
+                if (now - nextAlerts >= 0) {
+                    rules.evaluate(pipeline.report(), slotLag::wal, Instant.now());
+                    nextAlerts = now + alertInterval.toNanos();
+                }
+                Thread.sleep(Math.max(1, Math.min(nextSample - System.nanoTime(), nextAlerts - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // a bug in a rule must not end the watching: log it and go on next time
+                log.warn("evaluating alerts failed: {}", e.toString(), e);
+                try {
+                    Thread.sleep(alertInterval);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(Duration.ofSeconds(5));
+        slotLag.close();
+        if (webhook != null) {
+            webhook.close();
+        }
+    }
+}
