@@ -39,6 +39,7 @@ final class MonitoringServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitoringServer.class);
 
     private final String pipelineName;
+    private final Duration freshnessObjective;
     private final Pipeline pipeline;
     private final PipelineWatch watch;
     private final SlotLagMonitor slotLag;
@@ -50,6 +51,7 @@ final class MonitoringServer implements AutoCloseable {
 
     private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
         this.pipelineName = config.pipeline();
+        this.freshnessObjective = config.slo().freshness();
         this.pipeline = pipeline;
         this.watch = watch;
         this.slotLag = watch.slotLag();
@@ -195,7 +197,7 @@ final class MonitoringServer implements AutoCloseable {
             respond(exchange, 404, "text/plain; charset=utf-8", "not found; see / for the status page\n");
             return;
         }
-        respond(exchange, 200, "text/html; charset=utf-8", StatusPage.html(pipelineName));
+        respond(exchange, 200, "text/html; charset=utf-8", StatusPage.html(pipelineName, freshnessObjective));
     }
 
     private static void putNumber(ObjectNode node, String field, double value) {
