@@ -1,6 +1,7 @@
 package io.cellpipe.cli;
 
 import io.cellpipe.core.config.ConfigLoader;
+import io.cellpipe.core.config.LoggingConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -28,13 +29,15 @@ final class RunCommand implements Callable<Integer> {
             description = "Forget what the warehouse holds for these cells and copy them again (after a lost slot).")
     List<String> resnapshot = List.of();
 
-    @Option(names = "--progress-interval", defaultValue = "30s", description = "How often to log per-cell progress (e.g. 30s).",
+    @Option(names = "--progress-interval", defaultValue = "30s",
+            description = "How often to log per-cell progress, snapshots with rows/s and ETA (e.g. 30s).",
             converter = DurationConverter.class)
     Duration progressInterval;
 
     @Override
     public Integer call() throws Exception {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         CountDownLatch stopped = new CountDownLatch(1);
         try (Destination destination = Assembly.destination(pipelineConfig.destination());
                 Pipeline pipeline = new Pipeline(destination, pipelineConfig.capture())) {
@@ -46,7 +49,9 @@ final class RunCommand implements Callable<Integer> {
             pipeline.start(Assembly.sources(pipelineConfig));
             // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
             try (PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline);
-                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch)) {
+                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch);
+                    TerminalProgress progress = TerminalProgress.startIfTerminal(pipeline,
+                            pipelineConfig.logging().format() == LoggingConfig.Format.TEXT)) {
                 log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                         pipelineConfig.cells().size());
                 log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));

@@ -48,6 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         out = spec.commandLine().getOut();
         Optional<JsonNode> live = pipelineConfig.monitoring().flatMap(this::fetchStatus);
         if (live.isPresent()) {

@@ -2,8 +2,10 @@ package io.cellpipe.core.alert;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /** Logs each alert when it starts (WARN for a warning, ERROR for a critical one) and when it ends (INFO). */
 public final class LogAlertSink implements AlertSink {
@@ -11,17 +13,21 @@ public final class LogAlertSink implements AlertSink {
 
     @Override
     public void raised(Alert alert) {
-        if (alert.severity() == Severity.CRITICAL) {
-            log.error("ALERT {} [{}{}]: {}", alert.kind(), alert.severity().name().toLowerCase(), where(alert), alert.text());
-        } else {
-            log.warn("ALERT {} [{}{}]: {}", alert.kind(), alert.severity().name().toLowerCase(), where(alert), alert.text());
-        }
+        // key-value pairs too, so that a JSON log pipeline can route alerts without parsing the text
+        with(alert, alert.severity() == Severity.CRITICAL ? log.atError() : log.atWarn()).log("ALERT {} [{}{}]: {}", alert.kind(),
+                alert.severity().name().toLowerCase(Locale.ROOT), where(alert), alert.text());
     }
 
     @Override
     public void resolved(Alert alert, Instant resolvedAt) {
-        log.info("RESOLVED {} [{}] after {}; it was: {}", alert.kind(), where(alert).isEmpty() ? "pipeline" : where(alert).substring(2),
-                human(Duration.between(alert.since(), resolvedAt)), alert.text());
+        with(alert, log.atInfo()).addKeyValue("resolved", true).log("RESOLVED {} [{}] after {}; it was: {}", alert.kind(),
+                where(alert).isEmpty() ? "pipeline" : where(alert).substring(2), human(Duration.between(alert.since(), resolvedAt)),
+                alert.text());
+    }
+
+    private static LoggingEventBuilder with(Alert alert, LoggingEventBuilder event) {
+        return event.addKeyValue("alert", alert.kind().name()).addKeyValue("severity", alert.severity().name().toLowerCase(Locale.ROOT))
+                .addKeyValue("cell", alert.cell()).addKeyValue("subject", alert.subject());
     }
 
     private static String where(Alert alert) {
