@@ -11,6 +11,7 @@ import io.cellpipe.duckdb.DuckDbOptions;
 import io.cellpipe.postgres.PostgresSource;
 import io.cellpipe.postgres.PostgresSourceOptions;
 import io.cellpipe.core.pipeline.Pipeline;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
 
@@ -34,10 +35,22 @@ final class Assembly {
 
     /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */
     static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
+        return monitoring(config, pipeline, watch, MonitoringServer.registry());
+    }
+
+    /** Like {@link #monitoring(PipelineConfig, Pipeline, PipelineWatch)}, serving meters registered before, e.g. batch timings. */
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, PipelineWatch watch, PrometheusMeterRegistry meters)
+            throws IOException {
         if (config.monitoring().isEmpty()) {
+            meters.close();
             return null;
         }
-        return MonitoringServer.start(config.monitoring().get(), config, pipeline, watch);
+        return MonitoringServer.start(config.monitoring().get(), config, pipeline, watch, meters);
+    }
+
+    /** A pipeline that times its batches into {@code meters}. */
+    static Pipeline pipeline(Destination destination, PipelineConfig config, PrometheusMeterRegistry meters) {
+        return new Pipeline(destination, config.capture(), PipelineMetrics.batchTimer(meters));
     }
 
     static List<PostgresSource> sources(PipelineConfig config) {

@@ -43,13 +43,15 @@ final class MonitoringServer implements AutoCloseable {
     private final Pipeline pipeline;
     private final PipelineWatch watch;
     private final SlotLagMonitor slotLag;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final PipelineMetrics metrics;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
 
-    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
+    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch,
+            PrometheusMeterRegistry registry) throws IOException {
+        this.registry = registry;
         this.pipelineName = config.pipeline();
         this.freshnessObjective = config.slo().freshness();
         this.pipeline = pipeline;
@@ -74,9 +76,15 @@ final class MonitoringServer implements AutoCloseable {
         server.start();
     }
 
-    /** Starts serving; the caller closes it before the pipeline. */
-    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
-        MonitoringServer started = new MonitoringServer(listen, config, pipeline, watch);
+    /** A registry for {@link #start}, created before the pipeline so that it can time the pipeline's batches. */
+    static PrometheusMeterRegistry registry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** Starts serving the meters of {@code registry} and the pipeline's; the caller closes it before the pipeline. */
+    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch,
+            PrometheusMeterRegistry registry) throws IOException {
+        MonitoringServer started = new MonitoringServer(listen, config, pipeline, watch, registry);
         log.info("monitoring on http://{}:{}/ (status page, metrics, health, ready, status, history)", listen.host(), started.port());
         return started;
     }

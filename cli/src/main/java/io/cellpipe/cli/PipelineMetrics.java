@@ -3,12 +3,15 @@ package io.cellpipe.cli;
 import io.cellpipe.core.alert.Alert;
 import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.model.Operation;
+import io.cellpipe.core.pipeline.BatchListener;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.CellState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +27,10 @@ import java.util.function.ToDoubleFunction;
  * seen for the first time; the meters read the latest report.
  */
 final class PipelineMetrics {
+    private static final Duration[] BATCH_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)};
+
     private final MeterRegistry registry;
     private final Pipeline pipeline;
     private final SlotLagMonitor slotLag;
@@ -41,6 +48,15 @@ final class PipelineMetrics {
                 .description("Transactions read from cells and waiting to be applied").strongReference(true).register(registry);
         FunctionCounter.builder("cellpipe.batches", pipeline, Pipeline::batches)
                 .description("Batches committed to the destination").register(registry);
+    }
+
+    /** Times every batch the applier commits, as the histogram {@code cellpipe_batch_duration_seconds}. */
+    static BatchListener batchTimer(MeterRegistry registry) {
+        Timer timer = Timer.builder("cellpipe.batch.duration")
+                .description("Time to apply and commit one batch to the destination")
+                .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry);
+        return (took, transactions, changes) -> timer.record(took);
     }
 
     /** Takes a fresh report of every cell; returns it. */

@@ -6,6 +6,7 @@ import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.Destination;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +40,9 @@ final class RunCommand implements Callable<Integer> {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
         LogFormat.apply(pipelineConfig.logging());
         CountDownLatch stopped = new CountDownLatch(1);
+        PrometheusMeterRegistry meters = MonitoringServer.registry();
         try (Destination destination = Assembly.destination(pipelineConfig.destination());
-                Pipeline pipeline = new Pipeline(destination, pipelineConfig.capture())) {
+                Pipeline pipeline = Assembly.pipeline(destination, pipelineConfig, meters)) {
             for (String cell : resnapshot) {
                 log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
                 destination.beginSnapshot(cell, List.of());
@@ -49,7 +51,7 @@ final class RunCommand implements Callable<Integer> {
             pipeline.start(Assembly.sources(pipelineConfig));
             // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
             try (PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline);
-                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch);
+                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch, meters);
                     TerminalProgress progress = TerminalProgress.startIfTerminal(pipeline,
                             pipelineConfig.logging().format() == LoggingConfig.Format.TEXT)) {
                 log.info("pipeline {} running with {} cells; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),

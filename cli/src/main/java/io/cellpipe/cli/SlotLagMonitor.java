@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 final class SlotLagMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlotLagMonitor.class);
 
+    private static final Duration STARTUP = Duration.ofMinutes(1);
+    private static final Duration STARTUP_INTERVAL = Duration.ofSeconds(1);
+
     private final Map<String, SlotLagProbe> probes = new ConcurrentHashMap<>();
     private final Map<String, SlotWal> measured = new ConcurrentHashMap<>();
     private final Duration interval;
@@ -72,6 +75,7 @@ final class SlotLagMonitor implements AutoCloseable {
     }
 
     private void measureUntilClosed() {
+        long started = System.nanoTime();
         try {
             while (running) {
                 for (Map.Entry<String, SlotLagProbe> probe : new ArrayList<>(probes.entrySet())) {
@@ -82,7 +86,9 @@ final class SlotLagMonitor implements AutoCloseable {
                         measured.remove(probe.getKey());
                     }
                 }
-                Thread.sleep(interval);
+                // at start the slots may not exist yet (a first snapshot creates them): look again soon, not in a full interval
+                boolean starting = System.nanoTime() - started < STARTUP.toNanos() && measured.size() < probes.size();
+                Thread.sleep(starting ? STARTUP_INTERVAL : interval);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -59,11 +59,12 @@ class MonitoringIT {
         String yaml = CapturedCells.yaml(warehouse, cells, "[\"public.*\"]", "[]");
         PipelineConfig config = new ConfigLoader(System::getenv).parse("test.yml", yaml + "monitoring:\n  listen: 127.0.0.1:0\n");
         Path statusConfig = dir.resolve("cellpipe.yml");
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MonitoringServer.registry();
         try (Destination destination = Assembly.destination(config.destination());
-                Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                Pipeline pipeline = Assembly.pipeline(destination, config, meters)) {
             pipeline.start(Assembly.sources(config));
             try (PipelineWatch watch = Assembly.watch(config, pipeline);
-                    MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch)) {
+                    MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch, meters)) {
                 String base = "http://127.0.0.1:" + monitoring.port();
                 awaitStatus(base + "/ready", 200);
                 assertThat(get(base + "/health").statusCode()).isEqualTo(200);
@@ -82,6 +83,10 @@ class MonitoringIT {
                 assertThat(value(metrics, "cellpipe_stopped_tables{cell=\"cell-1\"}")).isEqualTo(0.0);
                 assertThat(value(metrics, "cellpipe_queue_transactions")).isGreaterThanOrEqualTo(0.0);
                 assertThat(value(metrics, "cellpipe_batches_total")).isGreaterThanOrEqualTo(1.0);
+                assertThat(value(metrics, "cellpipe_batch_duration_seconds_count")).isGreaterThanOrEqualTo(1.0);
+                assertThat(value(metrics, "cellpipe_batch_duration_seconds_bucket{le=\"+Inf\"}"))
+                        .isEqualTo(value(metrics, "cellpipe_batch_duration_seconds_count"));
+                assertThat(metrics).contains("cellpipe_batch_duration_seconds_bucket{le=\"0.1\"}");
                 assertThat(metrics).contains("jvm_memory_used_bytes{").contains("cellpipe_slot_lag_bytes{cell=\"cell-1\"}");
                 assertThat(value(metrics, "cellpipe_table_changes_applied_total{cell=\"cell-1\",op=\"insert\",table=\"public.accounts\"}"))
                         .isEqualTo(50.0);

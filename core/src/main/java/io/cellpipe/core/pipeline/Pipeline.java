@@ -29,10 +29,14 @@ public final class Pipeline implements AutoCloseable {
     private volatile boolean stopped;
 
     public Pipeline(Destination destination, CaptureConfig capture) {
+        this(destination, capture, BatchListener.NONE);
+    }
+
+    public Pipeline(Destination destination, CaptureConfig capture, BatchListener batches) {
         this.destination = destination;
         this.capture = capture;
         this.queue = new TransactionQueue(capture.queueMaxTransactions(), MAX_QUEUED_BYTES);
-        this.applier = new BatchApplier(destination, queue, capture, runners::get);
+        this.applier = new BatchApplier(destination, queue, capture, runners::get, batches);
         this.applierThread = Thread.ofPlatform().name("applier").unstarted(applier);
     }
 
