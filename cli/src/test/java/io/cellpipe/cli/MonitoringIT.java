@@ -123,7 +123,8 @@ class MonitoringIT {
 
                 Files.writeString(statusConfig, yaml + "monitoring:\n  listen: 127.0.0.1:" + monitoring.port() + "\n");
                 String live = status(statusConfig);
-                assertThat(live).contains("pipeline test is running").contains("cell-1").contains("streaming")
+                assertThat(live).contains("pipeline test is running").contains("cell-1").contains("streaming").contains("FRESHNESS")
+                        .contains("alerts: none firing")
                         .contains(cellStatus.path("applied_lsn").asText());
             }
         }
