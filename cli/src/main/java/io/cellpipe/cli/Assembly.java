@@ -1,5 +1,8 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.alert.LogAlertSink;
+import io.cellpipe.core.alert.WebhookAlertSink;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigException;
 import io.cellpipe.core.config.DestinationConfig;
@@ -14,9 +17,13 @@ import io.cellpipe.core.pipeline.Pipeline;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place the object graph is put together from a configuration. */
 final class Assembly {
+    private static final Logger log = LoggerFactory.getLogger(Assembly.class);
+
     private Assembly() {
     }
 
@@ -28,9 +35,22 @@ final class Assembly {
         };
     }
 
-    /** Slot measurements, history and alerts of a started pipeline; runs with or without the HTTP endpoints. */
-    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline) {
-        return PipelineWatch.start(config, pipeline);
+    /**
+     * Where alerts go: the log, and the webhook when configured. Anything may raise alerts into it
+     * ({@code alerts.raise(kind, cell, subject, text)}); the caller closes it last.
+     */
+    static Alerts alerts(PipelineConfig config) {
+        Alerts alerts = new Alerts().addSink(new LogAlertSink());
+        config.alerts().webhook().ifPresent(webhook -> {
+            alerts.addSink(new WebhookAlertSink(webhook, config.pipeline()));
+            log.info("alerts are also sent to {}", webhook.safeUrl());
+        });
+        return alerts;
+    }
+
+    /** Slot measurements, history and the alert rules of a started pipeline; runs with or without the HTTP endpoints. */
+    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline, Alerts alerts) {
+        return PipelineWatch.start(config, pipeline, alerts);
     }
 
     /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */

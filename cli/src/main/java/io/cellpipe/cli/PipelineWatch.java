@@ -2,8 +2,6 @@ package io.cellpipe.cli;
 
 import io.cellpipe.core.alert.AlertRules;
 import io.cellpipe.core.alert.Alerts;
-import io.cellpipe.core.alert.LogAlertSink;
-import io.cellpipe.core.alert.WebhookAlertSink;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -16,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a running pipeline, with or without the HTTP endpoints: measures each cell's slot,
  * keeps the last hour of samples for the status page, and evaluates the alert rules every
- * {@code alerts.interval}. Alerts go to the log, to the webhook when configured, and to whoever
- * asks {@link #alerts()}; other parts raise their own alerts there.
+ * {@code alerts.interval} into the given {@link Alerts} (which other parts raise their own
+ * alerts into, and which the caller closes).
  */
 final class PipelineWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
@@ -26,33 +24,27 @@ final class PipelineWatch implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final SlotLagMonitor slotLag;
-    private final Alerts alerts = new Alerts();
+    private final Alerts alerts;
     private final AlertRules rules;
-    private final WebhookAlertSink webhook;
     private final CellHistory history;
     private final Duration alertInterval;
     private final Duration historyInterval;
     private final Thread thread;
     private volatile boolean running = true;
 
-    PipelineWatch(PipelineConfig config, Pipeline pipeline, Duration historyInterval) {
+    PipelineWatch(PipelineConfig config, Pipeline pipeline, Alerts alerts, Duration historyInterval) {
         this.pipeline = pipeline;
+        this.alerts = alerts;
         this.slotLag = new SlotLagMonitor(config, SLOT_LAG_INTERVAL);
         this.rules = new AlertRules(alerts, config.slo().freshness());
         this.alertInterval = config.alerts().interval();
         this.historyInterval = historyInterval;
         this.history = new CellHistory(HISTORY_SPAN, historyInterval);
-        alerts.addSink(new LogAlertSink());
-        this.webhook = config.alerts().webhook().map(hook -> new WebhookAlertSink(hook, config.pipeline())).orElse(null);
-        if (webhook != null) {
-            alerts.addSink(webhook);
-            log.info("alerts are also sent to {}", config.alerts().webhook().get().safeUrl());
-        }
         this.thread = Thread.ofVirtual().name("pipeline-watch").start(this::watchUntilClosed);
     }
 
-    static PipelineWatch start(PipelineConfig config, Pipeline pipeline) {
-        return new PipelineWatch(config, pipeline, Duration.ofSeconds(10));
+    static PipelineWatch start(PipelineConfig config, Pipeline pipeline, Alerts alerts) {
+        return new PipelineWatch(config, pipeline, alerts, Duration.ofSeconds(10));
     }
 
     Alerts alerts() {
@@ -108,8 +100,5 @@ final class PipelineWatch implements AutoCloseable {
         thread.interrupt();
         thread.join(Duration.ofSeconds(5));
         slotLag.close();
-        if (webhook != null) {
-            webhook.close();
-        }
     }
 }

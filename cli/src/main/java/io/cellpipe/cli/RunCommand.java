@@ -1,5 +1,6 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.LoggingConfig;
 import io.cellpipe.core.config.PipelineConfig;
@@ -41,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
         LogFormat.apply(pipelineConfig.logging());
         CountDownLatch stopped = new CountDownLatch(1);
         PrometheusMeterRegistry meters = MonitoringServer.registry();
-        try (Destination destination = Assembly.destination(pipelineConfig.destination());
+        try (Alerts alerts = Assembly.alerts(pipelineConfig);
+                Destination destination = Assembly.destination(pipelineConfig.destination());
                 Pipeline pipeline = Assembly.pipeline(destination, pipelineConfig, meters)) {
             for (String cell : resnapshot) {
                 log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
@@ -50,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
             StopSignals.onStop(stopped::countDown);
             pipeline.start(Assembly.sources(pipelineConfig));
             // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
-            try (PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline);
+            try (PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline, alerts);
                     MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch, meters);
                     TerminalProgress progress = TerminalProgress.startIfTerminal(pipeline,
                             pipelineConfig.logging().format() == LoggingConfig.Format.TEXT)) {

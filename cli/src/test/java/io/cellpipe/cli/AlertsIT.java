@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -57,7 +58,8 @@ class AlertsIT {
             try (Destination destination = Assembly.destination(config.destination());
                     Pipeline pipeline = new Pipeline(destination, config.capture())) {
                 pipeline.start(Assembly.sources(config));
-                try (PipelineWatch watch = Assembly.watch(config, pipeline);
+                try (Alerts alerts = Assembly.alerts(config);
+                        PipelineWatch watch = Assembly.watch(config, pipeline, alerts);
                         MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch)) {
                     String base = "http://127.0.0.1:" + monitoring.port();
                     PipelineHarness.awaitStreaming(pipeline, "cell-1", TIMEOUT);

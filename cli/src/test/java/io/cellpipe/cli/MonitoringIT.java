@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -63,7 +64,8 @@ class MonitoringIT {
         try (Destination destination = Assembly.destination(config.destination());
                 Pipeline pipeline = Assembly.pipeline(destination, config, meters)) {
             pipeline.start(Assembly.sources(config));
-            try (PipelineWatch watch = Assembly.watch(config, pipeline);
+            try (Alerts alerts = Assembly.alerts(config);
+                    PipelineWatch watch = Assembly.watch(config, pipeline, alerts);
                     MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch, meters)) {
                 String base = "http://127.0.0.1:" + monitoring.port();
                 awaitStatus(base + "/ready", 200);

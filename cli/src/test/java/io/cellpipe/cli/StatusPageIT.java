@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -44,7 +45,8 @@ class StatusPageIT {
             try (Destination destination = Assembly.destination(config.destination());
                     Pipeline pipeline = new Pipeline(destination, config.capture())) {
                 pipeline.start(Assembly.sources(config));
-                try (PipelineWatch watch = new PipelineWatch(config, pipeline, Duration.ofSeconds(1));
+                try (Alerts alerts = Assembly.alerts(config);
+                        PipelineWatch watch = new PipelineWatch(config, pipeline, alerts, Duration.ofSeconds(1));
                         MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch)) {
                     String base = "http://127.0.0.1:" + monitoring.port();
                     PipelineHarness.awaitStreaming(pipeline, "cell-1", TIMEOUT);

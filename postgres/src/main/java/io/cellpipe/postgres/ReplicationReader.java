@@ -46,10 +46,10 @@ final class ReplicationReader {
     private Lsn lastReported = Lsn.ZERO;
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
-    /** The cell's clock when the latest heartbeat received was sent; null once reported. */
-    private Instant heartbeatTime;
-    /** What had been handed over when that heartbeat arrived: once it is durable, the warehouse is current as of heartbeatTime. */
-    private Lsn heartbeatAfter = Lsn.ZERO;
+    /** The cell's clock as of the latest heartbeat (or transaction with nothing for us) received; null once reported. */
+    private Instant currentAsOf;
+    /** What had been handed over when it arrived: once that is durable, the warehouse is current as of currentAsOf. */
+    private Lsn currentAfter = Lsn.ZERO;
 
     ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String name,
             ColumnPolicies policies) {
@@ -102,8 +102,7 @@ final class ReplicationReader {
             idlePosition = Lsn.max(idlePosition, logical.lsn());
             Instant sent = heartbeatTime(logical.content());
             if (sent != null) {
-                heartbeatTime = sent;
-                heartbeatAfter = lastOffered;
+                confirmsCurrent(sent);
             }
             return null;
         }
@@ -114,10 +113,22 @@ final class ReplicationReader {
         if (!transaction.commitLsn().isAfter(start) || transaction.changes().isEmpty()) {
             // A replay at or below the checkpoint, or a transaction with nothing for us.
             idlePosition = Lsn.max(idlePosition, transaction.commitLsn());
+            if (transaction.commitLsn().isAfter(start)) {
+                // on a busy cell whose writes are not captured, heartbeats are rare: these say as much
+                confirmsCurrent(transaction.commitTime());
+            }
             transaction.close();
             return null;
         }
         return transaction;
+    }
+
+    /** Once what was handed over so far is durable, the warehouse is current as of {@code time} (the cell's clock). */
+    private void confirmsCurrent(Instant time) {
+        if (currentAsOf == null || time.isAfter(currentAsOf)) {
+            currentAsOf = time;
+            currentAfter = lastOffered;
+        }
     }
 
     private void offer(PGReplicationStream stream, SourceContext context, Transaction transaction) throws Exception {
@@ -139,9 +150,9 @@ final class ReplicationReader {
         }
         lastStatusNanos = now;
         Lsn durable = context.durableLsn();
-        if (heartbeatTime != null && durable.compareTo(heartbeatAfter) >= 0) {
-            context.currentAsOf(heartbeatTime);
-            heartbeatTime = null;
+        if (currentAsOf != null && durable.compareTo(currentAfter) >= 0) {
+            context.currentAsOf(currentAsOf);
+            currentAsOf = null;
         }
         Lsn flushed = durable;
         if (durable.compareTo(lastOffered) >= 0) {

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 
 /**
  * The alerts firing now. Any code may raise or resolve one with one call; each start and end is
  * told to every sink once (raising a firing alert again only updates its text). Thread-safe.
+ * Closing it closes the sinks that need it (a webhook sends what it holds).
  */
-public final class Alerts {
+public final class Alerts implements AutoCloseable {
     private final Clock clock;
     private final List<AlertSink> sinks = new CopyOnWriteArrayList<>();
     /** Guarded by this. */
@@ -87,6 +89,19 @@ public final class Alerts {
         List<Alert> alerts = new ArrayList<>(firing.values());
         alerts.sort(Comparator.comparing(Alert::severity).reversed().thenComparing(Alert::since));
         return alerts;
+    }
+
+    @Override
+    public void close() {
+        for (AlertSink sink : sinks) {
+            if (sink instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(Alerts.class).warn("closing alert sink {} failed: {}", sink.getClass().getSimpleName(), e.toString());
+                }
+            }
+        }
     }
 
     public synchronized boolean isFiring(AlertKind kind, String cell, String subject) {
