@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The last hour (or {@code span}) of each cell's lag, freshness, slot lag and change rate, one
@@ -30,7 +31,7 @@ final class CellHistory {
         this.capacity = (int) Math.max(1, span.toMillis() / interval.toMillis());
     }
 
-    synchronized void sample(List<CellReport> reports, java.util.function.ToDoubleFunction<String> slotLagBytes, Instant now) {
+    synchronized void sample(List<CellReport> reports, ToDoubleFunction<String> slotLagBytes, Instant now) {
         for (CellReport report : reports) {
             CellReport before = previous.put(report.cellId(), report);
             Instant beforeTime = previousTime.put(report.cellId(), now);

@@ -1,10 +1,12 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.LogAlertSink;
 import io.cellpipe.core.pipeline.CellReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** One cell's state in one line, for logs and the demo's live progress; and snapshot progress with rate and ETA. */
 final class ProgressLine {
@@ -47,7 +49,7 @@ final class ProgressLine {
         }
         if (progress.rowsPerSecond() > 0) {
             line.append(String.format(Locale.ROOT, ", %,.0f rows/s", progress.rowsPerSecond()));
-            progress.eta().ifPresent(eta -> line.append(", ETA ").append(io.cellpipe.core.alert.LogAlertSink.human(eta)));
+            progress.eta().ifPresent(eta -> line.append(", ETA ").append(LogAlertSink.human(eta)));
         }
         return line.toString();
     }
@@ -83,11 +85,11 @@ final class ProgressLine {
             return estimated <= 0 ? 0 : Math.min(1.0, (double) done / estimated);
         }
 
-        java.util.Optional<Duration> eta() {
+        Optional<Duration> eta() {
             if (rowsPerSecond <= 0 || estimated <= done) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            return java.util.Optional.of(Duration.ofSeconds(Math.round((estimated - done) / rowsPerSecond)));
+            return Optional.of(Duration.ofSeconds(Math.round((estimated - done) / rowsPerSecond)));
         }
     }
 }

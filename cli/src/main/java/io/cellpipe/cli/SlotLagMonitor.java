@@ -1,14 +1,15 @@
 package io.cellpipe.cli;
 
 import io.cellpipe.core.config.PipelineConfig;
-import io.cellpipe.postgres.SlotLagProbe;
 import io.cellpipe.core.spi.SlotWal;
+import io.cellpipe.postgres.SlotLagProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,7 @@ final class SlotLagMonitor implements AutoCloseable {
         return wal == null ? Double.NaN : value.applyAsLong(wal);
     }
 
-    private double optionalValue(String cellId, java.util.function.Function<SlotWal, OptionalLong> value) {
+    private double optionalValue(String cellId, Function<SlotWal, OptionalLong> value) {
         SlotWal wal = measured.get(cellId);
         if (wal == null || value.apply(wal).isEmpty()) {
             return Double.NaN;

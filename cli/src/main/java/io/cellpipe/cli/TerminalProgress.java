@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.slf4j.LoggerFactory;
@@ -111,7 +112,7 @@ final class TerminalProgress implements AutoCloseable {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return List.of();
         }
-        List<OutputStreamAppender<?>> consoles = new java.util.ArrayList<>();
+        List<OutputStreamAppender<?>> consoles = new ArrayList<>();
         Iterator<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> appenders =
                 context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
         while (appenders.hasNext()) {

@@ -1,10 +1,10 @@
 package io.cellpipe.postgres;
 
-import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.TablePolicy;
+import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.CellState;
 import io.cellpipe.core.spi.Source;
@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +102,7 @@ public final class PostgresSource implements Source {
         Instant started = Instant.now();
         List<TableSchema> schemas = new ArrayList<>();
         List<SnapshotCopier.Chunk> chunks = new ArrayList<>();
-        Map<TableId, Long> estimates = new java.util.HashMap<>();
+        Map<TableId, Long> estimates = new HashMap<>();
         for (CellCatalog.CatalogTable table : tables) {
             TablePolicy policy = options.policies().forTable(catalog.schema(table));
             schemas.add(policy.schema());

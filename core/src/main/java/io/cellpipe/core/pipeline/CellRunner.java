@@ -10,6 +10,7 @@ import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Source;
 import io.cellpipe.core.spi.SourceContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ final class CellRunner implements Runnable {
         }
 
         @Override
-        public void currentAsOf(java.time.Instant sourceTime) {
+        public void currentAsOf(Instant sourceTime) {
             status.currentAsOf(sourceTime);
         }
     }

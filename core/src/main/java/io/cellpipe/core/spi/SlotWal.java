@@ -2,6 +2,7 @@ package io.cellpipe.core.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -23,10 +24,10 @@ public record SlotWal(long lagBytes, long retainedBytes, OptionalLong limitBytes
     }
 
     /** Retained WAL as a fraction of {@code max_slot_wal_keep_size}; empty when unlimited. */
-    public java.util.OptionalDouble usedFraction() {
+    public OptionalDouble usedFraction() {
         if (limitBytes.isEmpty() || limitBytes.getAsLong() <= 0) {
-            return java.util.OptionalDouble.empty();
+            return OptionalDouble.empty();
         }
-        return java.util.OptionalDouble.of((double) retainedBytes / limitBytes.getAsLong());
+        return OptionalDouble.of((double) retainedBytes / limitBytes.getAsLong());
     }
 }
