@@ -1,5 +1,8 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.alert.LogAlertSink;
+import io.cellpipe.core.alert.WebhookAlertSink;
 import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigException;
@@ -19,11 +22,16 @@ import java.util.HashSet;
 import java.util.Set;
 import io.cellpipe.postgres.PostgresSourceOptions;
 import io.cellpipe.core.pipeline.Pipeline;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one place the object graph is put together from a configuration. */
 final class Assembly {
+    private static final Logger log = LoggerFactory.getLogger(Assembly.class);
+
     private Assembly() {
     }
 
@@ -35,20 +43,47 @@ final class Assembly {
         };
     }
 
-    /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */
-    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline) throws IOException {
-        if (config.monitoring().isEmpty()) {
-            return null;
-        }
-        return MonitoringServer.start(config.monitoring().get(), config, pipeline);
+    /**
+     * Where alerts go: the log, and the webhook when configured. Anything may raise alerts into it
+     * ({@code alerts.raise(kind, cell, subject, text)}); the caller closes it last.
+     */
+    static Alerts alerts(PipelineConfig config) {
+        Alerts alerts = new Alerts().addSink(new LogAlertSink());
+        config.alerts().webhook().ifPresent(webhook -> {
+            alerts.addSink(new WebhookAlertSink(webhook, config.pipeline()));
+            log.info("alerts are also sent to {}", webhook.safeUrl());
+        });
+        return alerts;
     }
 
-    /** A running pipeline's monitoring, following the cells the supervisor runs. */
-    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, Supervisor supervisor) throws IOException {
+    /** Slot measurements, history and the alert rules of a started pipeline; runs with or without the HTTP endpoints. */
+    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline, Alerts alerts) {
+        return PipelineWatch.start(config, pipeline, alerts);
+    }
+
+    /** The HTTP endpoints of a started pipeline, or null when the configuration has no monitoring section. */
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, PipelineWatch watch) throws IOException {
+        return monitoring(config, pipeline, watch, MonitoringServer.registry());
+    }
+
+    /** Like {@link #monitoring(PipelineConfig, Pipeline, PipelineWatch)}, serving meters registered before, e.g. batch timings. */
+    static MonitoringServer monitoring(PipelineConfig config, Pipeline pipeline, PipelineWatch watch, PrometheusMeterRegistry meters)
+            throws IOException {
         if (config.monitoring().isEmpty()) {
+            meters.close();
             return null;
         }
-        return MonitoringServer.start(config.monitoring().get(), config, pipeline, supervisor::cells);
+        return MonitoringServer.start(config.monitoring().get(), config, pipeline, watch, meters);
+    }
+
+    /** A pipeline that times its batches into {@code meters}. */
+    static Pipeline pipeline(Destination destination, PipelineConfig config, PrometheusMeterRegistry meters) {
+        return new Pipeline(destination, config.capture(), PipelineMetrics.batchTimer(meters));
+    }
+
+    /** Like {@link #watch(PipelineConfig, Pipeline, Alerts)}, following the cells the supervisor runs. */
+    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline, Alerts alerts, Supervisor supervisor) {
+        return PipelineWatch.start(config, pipeline, alerts, supervisor::cells);
     }
 
     /** How the supervisor opens a cell, and what it does with one removed from the registry. */
@@ -75,14 +110,15 @@ final class Assembly {
      * (no sequence ranges, globally unique or clusterwide tables, and no registry that could add
      * ranges) or the destination cannot answer queries.
      */
-    static CrossCellChecks crossCellChecks(PipelineConfig config, Destination destination, Pipeline pipeline, Supervisor supervisor) {
+    static CrossCellChecks crossCellChecks(PipelineConfig config, Destination destination, Pipeline pipeline, Supervisor supervisor,
+            Alerts alerts) {
         boolean anything = config.registry().isPresent() || !config.identity().globallyUnique().isEmpty() || !config.clusterwide().isEmpty()
                 || config.cells().stream().anyMatch(cell -> !cell.sequenceRanges().isEmpty());
         if (!anything || destination.crossCellQueries().isEmpty()) {
             return null;
         }
         return new CrossCellChecks(supervisor::cells, () -> streamingCells(pipeline), config.tables(), config.identity(), config.clusterwide(),
-                new PostgresCellInspector(), destination.crossCellQueries().get()).start();
+                new PostgresCellInspector(), destination.crossCellQueries().get(), alerts).start();
     }
 
     static Set<String> streamingCells(Pipeline pipeline) {

@@ -34,6 +34,7 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, ExecutionException {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         PrintWriter out = spec.commandLine().getOut();
         List<PreflightReport> reports = check(pipelineConfig);
         TextTable table = new TextTable("CELL", "CHECK", "RESULT", "DETAIL", "FIX");

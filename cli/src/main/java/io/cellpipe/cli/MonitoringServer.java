@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.cellpipe.core.config.CellConfig;
+import io.cellpipe.core.alert.Alert;
 import io.cellpipe.core.config.MonitoringConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.CellState;
+import io.cellpipe.core.spi.SlotWal;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,8 +21,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,23 +37,27 @@ import org.slf4j.LoggerFactory;
  */
 final class MonitoringServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitoringServer.class);
-    private static final Duration SLOT_LAG_INTERVAL = Duration.ofSeconds(15);
 
     private final String pipelineName;
+    private final Duration freshnessObjective;
     private final Pipeline pipeline;
+    private final PipelineWatch watch;
     private final SlotLagMonitor slotLag;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry;
     private final PipelineMetrics metrics;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
 
-    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, Supplier<List<CellConfig>> cells)
-            throws IOException {
+    private MonitoringServer(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch,
+            PrometheusMeterRegistry registry) throws IOException {
+        this.registry = registry;
         this.pipelineName = config.pipeline();
+        this.freshnessObjective = config.slo().freshness();
         this.pipeline = pipeline;
-        this.slotLag = new SlotLagMonitor(cells, config.pipeline(), SLOT_LAG_INTERVAL);
-        this.metrics = new PipelineMetrics(registry, pipeline, slotLag);
+        this.watch = watch;
+        this.slotLag = watch.slotLag();
+        this.metrics = new PipelineMetrics(registry, pipeline, slotLag, watch.alerts());
         new JvmMemoryMetrics().bindTo(registry);
         try {
             server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 0);
@@ -65,19 +71,21 @@ final class MonitoringServer implements AutoCloseable {
         server.createContext("/health", this::health);
         server.createContext("/ready", this::ready);
         server.createContext("/status", exchange -> respond(exchange, 200, "application/json", statusJson()));
+        server.createContext("/history", exchange -> respond(exchange, 200, "application/json", historyJson()));
+        server.createContext("/", this::page);
         server.start();
     }
 
-    /** Starts serving; the caller closes it before the pipeline. */
-    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline) throws IOException {
-        return start(listen, config, pipeline, config::cells);
+    /** A registry for {@link #start}, created before the pipeline so that it can time the pipeline's batches. */
+    static PrometheusMeterRegistry registry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
-    /** Starts serving for a pipeline whose cells change while it runs ({@code cells} tells the current ones). */
-    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, Supplier<List<CellConfig>> cells)
-            throws IOException {
-        MonitoringServer started = new MonitoringServer(listen, config, pipeline, cells);
-        log.info("monitoring on http://{}:{}/ (metrics, health, ready, status)", listen.host(), started.port());
+    /** Starts serving the meters of {@code registry} and the pipeline's; the caller closes it before the pipeline. */
+    static MonitoringServer start(MonitoringConfig listen, PipelineConfig config, Pipeline pipeline, PipelineWatch watch,
+            PrometheusMeterRegistry registry) throws IOException {
+        MonitoringServer started = new MonitoringServer(listen, config, pipeline, watch, registry);
+        log.info("monitoring on http://{}:{}/ (status page, metrics, health, ready, status, history)", listen.host(), started.port());
         return started;
     }
 
@@ -124,6 +132,7 @@ final class MonitoringServer implements AutoCloseable {
         root.put("queue_transactions", pipeline.queuedTransactions());
         root.put("batches", pipeline.batches());
         ArrayNode cells = root.putArray("cells");
+        Instant now = Instant.now();
         for (CellReport report : metrics.refresh()) {
             ObjectNode cell = cells.addObject();
             cell.put("cell", report.cellId());
@@ -134,18 +143,92 @@ final class MonitoringServer implements AutoCloseable {
             cell.put("applied_lsn", report.appliedLsn().toString());
             cell.put("last_commit_time", report.lastCommitTime() == null ? null : report.lastCommitTime().toString());
             cell.put("lag_seconds", report.lagSeconds());
+            putNumber(cell, "freshness_seconds", report.freshnessSeconds(now));
+            cell.put("current_as_of", report.currentAsOf() == null ? null : report.currentAsOf().toString());
+            cell.put("errors", report.errors());
+            cell.put("reconnects", report.reconnects());
             cell.put("changes_applied", report.changesApplied());
             cell.put("transactions_applied", report.transactionsApplied());
+            putNumber(cell, "changes_per_second", watch.history().changesPerSecond(report.cellId()));
             ObjectNode snapshot = cell.putObject("snapshot_rows");
             report.snapshotRows().forEach(snapshot::put);
+            ObjectNode estimated = cell.putObject("snapshot_estimated_rows");
+            report.snapshotEstimates().forEach(estimated::put);
+            cell.put("snapshot_started", report.snapshotStarted() == null ? null : report.snapshotStarted().toString());
+            ObjectNode tables = cell.putObject("table_changes");
+            report.tableChanges().forEach((table, counts) -> {
+                ObjectNode byOp = tables.putObject(table);
+                counts.forEach((op, count) -> byOp.put(op.name().toLowerCase(Locale.ROOT), count));
+            });
             ObjectNode stopped = cell.putObject("stopped_tables");
             report.stoppedTables().forEach(stopped::put);
             slotLag.measured(report.cellId()).ifPresentOrElse(bytes -> cell.put("slot_lag_bytes", bytes), () -> cell.putNull("slot_lag_bytes"));
+            SlotWal wal = slotLag.wal(report.cellId()).orElse(null);
+            putOptional(cell, "slot_retained_wal_bytes", wal == null ? OptionalLong.empty() : OptionalLong.of(wal.retainedBytes()));
+            putOptional(cell, "slot_wal_limit_bytes", wal == null ? OptionalLong.empty() : wal.limitBytes());
+            putOptional(cell, "slot_safe_wal_bytes", wal == null ? OptionalLong.empty() : wal.safeBytes());
+            cell.put("slot_wal_status", wal == null ? null : wal.walStatus());
         }
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert alert : watch.alerts().firing()) {
+            ObjectNode node = alerts.addObject();
+            node.put("kind", alert.kind().name());
+            node.put("severity", alert.severity().name().toLowerCase(Locale.ROOT));
+            node.put("cell", alert.cell());
+            node.put("subject", alert.subject());
+            node.put("text", alert.text());
+            node.put("since", alert.since().toString());
+        }
+        return write(root);
+    }
+
+    private String historyJson() {
+        ObjectNode root = json.createObjectNode();
+        root.put("interval_seconds", watch.historyInterval().toSeconds());
+        ObjectNode cells = root.putObject("cells");
+        watch.history().snapshot().forEach((cell, samples) -> {
+            ArrayNode points = cells.putArray(cell);
+            for (CellHistory.Sample sample : samples) {
+                ObjectNode point = points.addObject();
+                point.put("time", sample.time().toString());
+                putNumber(point, "lag_seconds", sample.lagSeconds());
+                putNumber(point, "freshness_seconds", sample.freshnessSeconds());
+                putNumber(point, "slot_lag_bytes", sample.slotLagBytes());
+                putNumber(point, "changes_per_second", sample.changesPerSecond());
+            }
+        });
+        return write(root);
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        if (!"/".equals(exchange.getRequestURI().getPath())) {
+            respond(exchange, 404, "text/plain; charset=utf-8", "not found; see / for the status page\n");
+            return;
+        }
+        respond(exchange, 200, "text/html; charset=utf-8", StatusPage.html(pipelineName, freshnessObjective));
+    }
+
+    private static void putNumber(ObjectNode node, String field, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            node.putNull(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    private String write(ObjectNode root) {
         try {
             return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void putOptional(ObjectNode node, String field, OptionalLong value) {
+        if (value.isPresent()) {
+            node.put(field, value.getAsLong());
+        } else {
+            node.putNull(field);
         }
     }
 
@@ -175,11 +258,6 @@ final class MonitoringServer implements AutoCloseable {
             server.stop(0);
         }
         executor.shutdownNow();
-        try {
-            slotLag.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         registry.close();
     }
 }

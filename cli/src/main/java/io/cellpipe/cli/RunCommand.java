@@ -1,13 +1,16 @@
 package io.cellpipe.cli;
 
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.ConfigLoader;
+import io.cellpipe.core.config.LoggingConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.pipeline.RegistryWatcher;
 import io.cellpipe.core.pipeline.Supervisor;
 import io.cellpipe.core.spi.Destination;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,16 +34,20 @@ final class RunCommand implements Callable<Integer> {
             description = "Forget what the warehouse holds for these cells and copy them again (after a lost slot).")
     List<String> resnapshot = List.of();
 
-    @Option(names = "--progress-interval", defaultValue = "30s", description = "How often to log per-cell progress (e.g. 30s).",
+    @Option(names = "--progress-interval", defaultValue = "30s",
+            description = "How often to log per-cell progress, snapshots with rows/s and ETA (e.g. 30s).",
             converter = DurationConverter.class)
     Duration progressInterval;
 
     @Override
     public Integer call() throws Exception {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Destination destination = Assembly.destination(pipelineConfig.destination());
-                Pipeline pipeline = new Pipeline(destination, pipelineConfig.capture())) {
+        PrometheusMeterRegistry meters = MonitoringServer.registry();
+        try (Alerts alerts = Assembly.alerts(pipelineConfig);
+                Destination destination = Assembly.destination(pipelineConfig.destination());
+                Pipeline pipeline = Assembly.pipeline(destination, pipelineConfig, meters)) {
             for (String cell : resnapshot) {
                 log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
                 destination.beginSnapshot(cell, List.of());
@@ -49,10 +56,13 @@ final class RunCommand implements Callable<Integer> {
             pipeline.start(List.of());
             Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(pipelineConfig), Duration.ofSeconds(60));
             supervisor.reconcile(pipelineConfig.cells());
-            RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
-            CrossCellChecks checks = Assembly.crossCellChecks(pipelineConfig, destination, pipeline, supervisor);
-            MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, supervisor);
-            try {
+            // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
+            try (RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
+                    CrossCellChecks checks = Assembly.crossCellChecks(pipelineConfig, destination, pipeline, supervisor, alerts);
+                    PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline, alerts, supervisor);
+                    MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch, meters);
+                    TerminalProgress progress = TerminalProgress.startIfTerminal(pipeline,
+                            pipelineConfig.logging().format() == LoggingConfig.Format.TEXT)) {
                 log.info("pipeline {} running with {} cells{}; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                         pipelineConfig.cells().size(), pipelineConfig.registry().map(registry -> " from registry " + registry.file()
                                 + " (watched)").orElse(""));
@@ -70,11 +80,6 @@ final class RunCommand implements Callable<Integer> {
                     checks.close();
                 }
                 pipeline.stop(Duration.ofSeconds(60));
-            } finally {
-                // served until the pipeline has drained, so /health and /status show the stop
-                if (monitoring != null) {
-                    monitoring.close();
-                }
             }
         }
         return 0;

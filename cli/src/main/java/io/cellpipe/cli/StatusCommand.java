@@ -48,6 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         out = spec.commandLine().getOut();
         Optional<JsonNode> live = pipelineConfig.monitoring().flatMap(this::fetchStatus);
         if (live.isPresent()) {
@@ -90,17 +91,29 @@ final class StatusCommand implements Callable<Integer> {
     private void printLive(JsonNode status) {
         out.println("status: pipeline " + status.path("pipeline").asText() + " is running; " + status.path("queue_transactions").asLong()
                 + " transactions queued, " + status.path("batches").asLong() + " batches applied");
-        TextTable table = new TextTable("CELL", "STATE", "LAG", "CHANGES", "APPLIED LSN", "SLOT LAG", "STOPPED TABLES", "DETAIL");
+        TextTable table = new TextTable("CELL", "STATE", "LAG", "FRESHNESS", "CHANGES", "APPLIED LSN", "SLOT LAG", "STOPPED TABLES",
+                "DETAIL");
         for (JsonNode cell : status.path("cells")) {
             String state = cell.path("state").asText();
             String detail = cell.path("last_error").isNull() || "streaming".equals(state) ? cell.path("detail").asText()
                     : "attempt " + cell.path("attempts").asInt() + ": " + cell.path("last_error").asText();
             table.add(cell.path("cell").asText(), state, String.format(Locale.ROOT, "%.1fs", cell.path("lag_seconds").asDouble()),
+                    cell.path("freshness_seconds").isNumber() ? String.format(Locale.ROOT, "%.1fs", cell.path("freshness_seconds").asDouble()) : "-",
                     cell.path("changes_applied").asText(), cell.path("applied_lsn").asText(),
                     cell.path("slot_lag_bytes").isNull() ? "-" : cell.path("slot_lag_bytes").asText() + " B",
                     String.join(", ", iterable(cell.path("stopped_tables").fieldNames())), detail);
         }
         table.print(out);
+        JsonNode alerts = status.path("alerts");
+        if (alerts.isEmpty()) {
+            out.println("alerts: none firing");
+            return;
+        }
+        out.println("alerts: " + alerts.size() + " firing");
+        for (JsonNode alert : alerts) {
+            out.println("  " + alert.path("severity").asText().toUpperCase(Locale.ROOT) + " " + alert.path("kind").asText() + " since "
+                    + alert.path("since").asText() + ": " + alert.path("text").asText());
+        }
     }
 
     private int printFromWarehouse(PipelineConfig config) {

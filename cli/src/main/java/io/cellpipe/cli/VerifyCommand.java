@@ -18,6 +18,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig pipelineConfig = new ConfigLoader(System::getenv).load(config);
+        LogFormat.apply(pipelineConfig.logging());
         try (Destination destination = Assembly.destination(pipelineConfig.destination())) {
             Verification.Summary summary = new Verification(destination, pipelineConfig.tables(),
                     Assembly.policies(pipelineConfig), System.out).verify(pipelineConfig.cells());

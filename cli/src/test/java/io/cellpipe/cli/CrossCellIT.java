@@ -3,6 +3,7 @@ package io.cellpipe.cli;
 import static io.cellpipe.cli.CapturedCells.awaitReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.cluster.ClusterwideDifference;
 import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.cluster.CrossCellReport;
@@ -90,7 +91,8 @@ class CrossCellIT {
             pipeline.start(List.of());
             Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(config), Duration.ofSeconds(60));
             supervisor.reconcile(config.cells());
-            try (CrossCellChecks checks = Assembly.crossCellChecks(config, destination, pipeline, supervisor)) {
+            Alerts alerts = new Alerts();
+            try (CrossCellChecks checks = Assembly.crossCellChecks(config, destination, pipeline, supervisor, alerts)) {
                 for (String cell : List.of("1", "2", "3")) {
                     awaitReport(pipeline, cell, report -> report.state() == CellState.STREAMING, Duration.ofSeconds(60));
                 }
@@ -98,6 +100,9 @@ class CrossCellIT {
                 assertThat(report.problems()).isEmpty();
                 assertThat(report.anomalies()).containsEntry("out_of_range", 1L).containsEntry("collision", 2L)
                         .containsEntry("sequence_out_of_range", 1L);
+                assertThat(alerts.firing()).extracting(alert -> alert.kind().name() + " " + alert.cell() + " " + alert.subject())
+                        .containsExactlyInAnyOrder("sequence_saturation 3 public.projects_id_seq", "clusterwide_drift 3 public.plans",
+                                "clusterwide_drift 2 public.application_settings");
                 assertThat(report.rangeUsed().get("3")).isGreaterThan(0.95);
                 assertThat(report.rangeUsed().get("1")).isLessThan(0.1);
                 assertThat(report.saturated()).singleElement().satisfies(saturation -> {
@@ -116,6 +121,9 @@ class CrossCellIT {
                 CapturedCells.catchUp(pipeline, urls(), Duration.ofSeconds(60));
                 report = checks.runOnce();
                 assertThat(report.anomalies()).containsEntry("out_of_range", 2L);
+                assertThat(alerts.firing()).extracting(alert -> alert.kind().name() + " " + alert.cell() + " " + alert.subject())
+                        .containsExactlyInAnyOrder("sequence_saturation 3 public.projects_id_seq", "clusterwide_drift 1 public.plans",
+                                "clusterwide_drift 2 public.application_settings");
                 assertThat(report.differences().get(TableId.parse("public.plans"))).singleElement()
                         .isEqualTo(new ClusterwideDifference(TableId.parse("public.plans"), "3", ClusterwideDifference.ROW, "1", "missing", "present"));
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -59,10 +60,13 @@ class MonitoringIT {
         String yaml = CapturedCells.yaml(warehouse, cells, "[\"public.*\"]", "[]");
         PipelineConfig config = new ConfigLoader(System::getenv).parse("test.yml", yaml + "monitoring:\n  listen: 127.0.0.1:0\n");
         Path statusConfig = dir.resolve("cellpipe.yml");
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = MonitoringServer.registry();
         try (Destination destination = Assembly.destination(config.destination());
-                Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                Pipeline pipeline = Assembly.pipeline(destination, config, meters)) {
             pipeline.start(Assembly.sources(config));
-            try (MonitoringServer monitoring = Assembly.monitoring(config, pipeline)) {
+            try (Alerts alerts = Assembly.alerts(config);
+                    PipelineWatch watch = Assembly.watch(config, pipeline, alerts);
+                    MonitoringServer monitoring = Assembly.monitoring(config, pipeline, watch, meters)) {
                 String base = "http://127.0.0.1:" + monitoring.port();
                 awaitStatus(base + "/ready", 200);
                 assertThat(get(base + "/health").statusCode()).isEqualTo(200);
@@ -81,7 +85,20 @@ class MonitoringIT {
                 assertThat(value(metrics, "cellpipe_stopped_tables{cell=\"cell-1\"}")).isEqualTo(0.0);
                 assertThat(value(metrics, "cellpipe_queue_transactions")).isGreaterThanOrEqualTo(0.0);
                 assertThat(value(metrics, "cellpipe_batches_total")).isGreaterThanOrEqualTo(1.0);
+                assertThat(value(metrics, "cellpipe_batch_duration_seconds_count")).isGreaterThanOrEqualTo(1.0);
+                assertThat(value(metrics, "cellpipe_batch_duration_seconds_bucket{le=\"+Inf\"}"))
+                        .isEqualTo(value(metrics, "cellpipe_batch_duration_seconds_count"));
+                assertThat(metrics).contains("cellpipe_batch_duration_seconds_bucket{le=\"0.1\"}");
                 assertThat(metrics).contains("jvm_memory_used_bytes{").contains("cellpipe_slot_lag_bytes{cell=\"cell-1\"}");
+                assertThat(value(metrics, "cellpipe_table_changes_applied_total{cell=\"cell-1\",op=\"insert\",table=\"public.accounts\"}"))
+                        .isEqualTo(50.0);
+                assertThat(value(metrics, "cellpipe_table_changes_applied_total{cell=\"cell-1\",op=\"update\",table=\"public.accounts\"}"))
+                        .isEqualTo(10.0);
+                assertThat(value(metrics, "cellpipe_freshness_seconds{cell=\"cell-1\"}")).isBetween(0.0, 60.0);
+                assertThat(value(metrics, "cellpipe_cell_errors_total{cell=\"cell-1\"}")).isZero();
+                assertThat(value(metrics, "cellpipe_cell_reconnects_total{cell=\"cell-1\"}")).isZero();
+                assertThat(metrics).contains("cellpipe_slot_retained_wal_bytes{cell=\"cell-1\"}")
+                        .contains("cellpipe_snapshot_rows_estimated{cell=\"cell-1\",table=\"public.accounts\"}");
 
                 JsonNode status = awaitSlotLag(base + "/status");
                 assertThat(status.path("pipeline").asText()).isEqualTo("test");
@@ -96,10 +113,20 @@ class MonitoringIT {
                 assertThat(cellStatus.path("snapshot_rows").path("public.accounts").asLong()).isEqualTo(100);
                 assertThat(cellStatus.path("stopped_tables").size()).isZero();
                 assertThat(cellStatus.path("slot_lag_bytes").asLong()).isGreaterThanOrEqualTo(0);
+                assertThat(cellStatus.path("slot_retained_wal_bytes").asLong()).isGreaterThanOrEqualTo(cellStatus.path("slot_lag_bytes").asLong());
+                assertThat(cellStatus.path("slot_wal_status").asText()).isIn("reserved", "extended");
+                assertThat(cellStatus.path("table_changes").path("public.accounts").path("insert").asLong()).isEqualTo(50);
+                assertThat(cellStatus.path("errors").asLong()).isZero();
+
+                // idle: heartbeats keep confirming the warehouse current, so freshness moves past the last commit
+                JsonNode idle = awaitCell(base + "/status", node -> java.time.Instant.parse(node.path("current_as_of").asText())
+                        .isAfter(java.time.Instant.parse(node.path("last_commit_time").asText()).plusSeconds(1)));
+                assertThat(idle.path("freshness_seconds").asDouble()).isBetween(0.0, 30.0);
 
                 Files.writeString(statusConfig, yaml + "monitoring:\n  listen: 127.0.0.1:" + monitoring.port() + "\n");
                 String live = status(statusConfig);
-                assertThat(live).contains("pipeline test is running").contains("cell-1").contains("streaming")
+                assertThat(live).contains("pipeline test is running").contains("cell-1").contains("streaming").contains("FRESHNESS")
+                        .contains("alerts: none firing")
                         .contains(cellStatus.path("applied_lsn").asText());
             }
         }
@@ -137,6 +164,20 @@ class MonitoringIT {
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("no slot lag measured: " + status);
+    }
+
+    /** Polls /status until the first cell satisfies the condition; returns that cell. */
+    private static JsonNode awaitCell(String url, java.util.function.Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        JsonNode cellStatus;
+        do {
+            cellStatus = new ObjectMapper().readTree(get(url).body()).path("cells").get(0);
+            if (condition.test(cellStatus)) {
+                return cellStatus;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("condition not reached: " + cellStatus);
     }
 
     private static void awaitStatus(String url, int expected) throws Exception {

@@ -168,4 +168,15 @@ final class CellCatalog {
             }
         }
     }
+
+    /** PostgreSQL's estimate of a relation's rows ({@code reltuples}); 0 when never analyzed. */
+    long estimatedRows(TableId relation) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = ?::regclass")) {
+            statement.setString(1, relation.quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
 }

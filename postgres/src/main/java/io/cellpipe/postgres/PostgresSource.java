@@ -1,10 +1,10 @@
 package io.cellpipe.postgres;
 
-import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.TablePolicy;
+import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.CellState;
 import io.cellpipe.core.spi.Source;
@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,15 +102,22 @@ public final class PostgresSource implements Source {
         Instant started = Instant.now();
         List<TableSchema> schemas = new ArrayList<>();
         List<SnapshotCopier.Chunk> chunks = new ArrayList<>();
+        Map<TableId, Long> estimates = new HashMap<>();
         for (CellCatalog.CatalogTable table : tables) {
             TablePolicy policy = options.policies().forTable(catalog.schema(table));
             schemas.add(policy.schema());
-            chunks.addAll(SnapshotCopier.plan(policy, catalog.storageRelations(table), catalog, options.capture().snapshotChunkPages()));
+            List<TableId> relations = catalog.storageRelations(table);
+            chunks.addAll(SnapshotCopier.plan(policy, relations, catalog, options.capture().snapshotChunkPages()));
+            long estimate = 0;
+            for (TableId relation : relations) {
+                estimate += catalog.estimatedRows(relation);
+            }
+            estimates.put(policy.schema().id(), estimate);
         }
         context.destination().beginSnapshot(cellId(), schemas);
         SnapshotCopier copier = new SnapshotCopier(cellId(), connector, options.capture().snapshotParallelism(),
                 options.capture().snapshotChunkPages());
-        Map<TableId, Long> rows = copier.copy(slot.snapshotName(), chunks, context);
+        Map<TableId, Long> rows = copier.copy(slot.snapshotName(), chunks, estimates, context);
         if (!context.running()) {
             throw new CaptureException(cellId() + ": stopped during the snapshot; it restarts from the beginning next time", true);
         }

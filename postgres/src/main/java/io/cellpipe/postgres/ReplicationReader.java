@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -44,6 +47,10 @@ final class ReplicationReader {
     private Lsn lastReported = Lsn.ZERO;
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
+    /** The cell's clock as of the latest heartbeat (or transaction with nothing for us) received; null once reported. */
+    private Instant currentAsOf;
+    /** What had been handed over when it arrived: once that is durable, the warehouse is current as of currentAsOf. */
+    private Lsn currentAfter = Lsn.ZERO;
 
     ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String slot,
             String publication, ColumnPolicies policies) {
@@ -95,6 +102,10 @@ final class ReplicationReader {
     private Transaction handle(TransactionAssembler assembler, PgoutputMessage message, Lsn start) throws SQLException {
         if (message instanceof PgoutputMessage.Message logical && !logical.transactional() && HEARTBEAT_PREFIX.equals(logical.prefix())) {
             idlePosition = Lsn.max(idlePosition, logical.lsn());
+            Instant sent = heartbeatTime(logical.content());
+            if (sent != null) {
+                confirmsCurrent(sent);
+            }
             return null;
         }
         Transaction transaction = assembler.accept(message);
@@ -104,10 +115,22 @@ final class ReplicationReader {
         if (!transaction.commitLsn().isAfter(start) || transaction.changes().isEmpty()) {
             // A replay at or below the checkpoint, or a transaction with nothing for us.
             idlePosition = Lsn.max(idlePosition, transaction.commitLsn());
+            if (transaction.commitLsn().isAfter(start)) {
+                // on a busy cell whose writes are not captured, heartbeats are rare: these say as much
+                confirmsCurrent(transaction.commitTime());
+            }
             transaction.close();
             return null;
         }
         return transaction;
+    }
+
+    /** Once what was handed over so far is durable, the warehouse is current as of {@code time} (the cell's clock). */
+    private void confirmsCurrent(Instant time) {
+        if (currentAsOf == null || time.isAfter(currentAsOf)) {
+            currentAsOf = time;
+            currentAfter = lastOffered;
+        }
     }
 
     private void offer(PGReplicationStream stream, SourceContext context, Transaction transaction) throws Exception {
@@ -129,6 +152,10 @@ final class ReplicationReader {
         }
         lastStatusNanos = now;
         Lsn durable = context.durableLsn();
+        if (currentAsOf != null && durable.compareTo(currentAfter) >= 0) {
+            context.currentAsOf(currentAsOf);
+            currentAsOf = null;
+        }
         Lsn flushed = durable;
         if (durable.compareTo(lastOffered) >= 0) {
             flushed = Lsn.max(durable, idlePosition);
@@ -151,7 +178,19 @@ final class ReplicationReader {
         // A WAL record in this database lets the slot advance even when no captured table changes,
         // so an idle cell does not hold back WAL (invariant 5).
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_catalog.pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+            // The content is the cell's clock in microseconds: on receipt it tells up to when the cell is captured.
+            statement.execute("SELECT pg_catalog.pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX
+                    + "', (extract(epoch FROM pg_catalog.clock_timestamp()) * 1000000)::bigint::text)");
+        }
+    }
+
+    /** The send time of a heartbeat, or null for one without it (sent by an older version). */
+    static Instant heartbeatTime(byte[] content) {
+        try {
+            long micros = Long.parseLong(new String(content, StandardCharsets.US_ASCII));
+            return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

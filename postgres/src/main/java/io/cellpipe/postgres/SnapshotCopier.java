@@ -80,10 +80,16 @@ final class SnapshotCopier {
         return chunks;
     }
 
-    /** Copies every chunk; returns rows copied per table. */
-    java.util.Map<TableId, Long> copy(String snapshotName, List<Chunk> chunks, SourceContext context) throws Exception {
+    /**
+     * Copies every chunk, reporting rows copied per table as they load against {@code estimates}
+     * (rows per table, from PostgreSQL's statistics; 0 when unknown); returns rows copied per table.
+     */
+    java.util.Map<TableId, Long> copy(String snapshotName, List<Chunk> chunks, java.util.Map<TableId, Long> estimates,
+            SourceContext context) throws Exception {
         ConcurrentLinkedQueue<Chunk> pending = new ConcurrentLinkedQueue<>(chunks);
         java.util.Map<TableId, Long> rowsByTable = new ConcurrentHashMap<>();
+        Progress progress = new Progress(context, estimates);
+        chunks.forEach(chunk -> progress.add(chunk.table().id(), 0));
         AtomicLong totalRows = new AtomicLong();
         int workers = Math.max(1, Math.min(parallelism, chunks.size()));
         ExecutorService executor = Executors.newFixedThreadPool(workers, Thread.ofPlatform().name(cellId + "-snapshot-", 0).factory());
@@ -91,7 +97,7 @@ final class SnapshotCopier {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 futures.add(executor.submit(() -> {
-                    work(snapshotName, pending, context, rowsByTable, totalRows);
+                    work(snapshotName, pending, context, progress, rowsByTable, totalRows);
                     return null;
                 }));
             }
@@ -104,7 +110,7 @@ final class SnapshotCopier {
         return rowsByTable;
     }
 
-    private void work(String snapshotName, ConcurrentLinkedQueue<Chunk> pending, SourceContext context,
+    private void work(String snapshotName, ConcurrentLinkedQueue<Chunk> pending, SourceContext context, Progress progress,
             java.util.Map<TableId, Long> rowsByTable, AtomicLong totalRows) throws Exception {
         try (Connection connection = connector.open()) {
             connection.setAutoCommit(false);
@@ -116,9 +122,8 @@ final class SnapshotCopier {
             Destination destination = context.destination();
             Chunk chunk;
             while ((chunk = pending.poll()) != null && context.running()) {
-                long rows = copyChunk(connection, chunk, parser, destination);
-                long tableRows = rowsByTable.merge(chunk.table().id(), rows, Long::sum);
-                context.snapshotProgress(chunk.table().id().qualified(), tableRows, -1);
+                long rows = copyChunk(connection, chunk, parser, destination, progress);
+                rowsByTable.merge(chunk.table().id(), rows, Long::sum);
                 long total = totalRows.addAndGet(rows);
                 log.debug("{}: snapshot chunk {} pages {}..{} copied {} rows ({} in all)", cellId, chunk.relation(), chunk.startPage(),
                         chunk.endPage(), rows, total);
@@ -135,7 +140,8 @@ final class SnapshotCopier {
         return new RowImage(values, null);
     }
 
-    private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination) throws SQLException {
+    private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination, Progress progress)
+            throws SQLException {
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql());
         int columns = chunk.table().columns().size();
         List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
@@ -146,12 +152,27 @@ final class SnapshotCopier {
             rows++;
             if (batch.size() == ROWS_PER_LOAD) {
                 destination.loadSnapshotRows(cellId, chunk.table(), batch);
+                progress.add(chunk.table().id(), batch.size());
                 batch = new ArrayList<>(ROWS_PER_LOAD);
             }
         }
         if (!batch.isEmpty()) {
             destination.loadSnapshotRows(cellId, chunk.table(), batch);
+            progress.add(chunk.table().id(), batch.size());
         }
         return rows;
+    }
+
+    /** Rows loaded per table, shared by the workers, reported to the pipeline as they grow. */
+    private record Progress(SourceContext context, java.util.Map<TableId, Long> estimates, java.util.Map<TableId, AtomicLong> loaded) {
+        Progress(SourceContext context, java.util.Map<TableId, Long> estimates) {
+            this(context, estimates, new ConcurrentHashMap<>());
+        }
+
+        void add(TableId table, long rows) {
+            long done = loaded.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+            long estimate = estimates.getOrDefault(table, 0L);
+            context.snapshotProgress(table.qualified(), done, estimate > 0 ? estimate : -1);
+        }
     }
 }

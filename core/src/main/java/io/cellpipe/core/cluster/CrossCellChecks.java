@@ -2,6 +2,9 @@ package io.cellpipe.core.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cellpipe.core.alert.AlertKind;
+import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.alert.Severity;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ClusterwideConfig;
 import io.cellpipe.core.config.IdentityConfig;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrossCellChecks implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CrossCellChecks.class);
+    /** A cell's sequence has used {@code identity.saturation_alert} of its range: time to allocate the cell a new one. */
+    public static final AlertKind SEQUENCE_SATURATION = new AlertKind("sequence_saturation", Severity.WARNING);
+    /** A cell's copy of a clusterwide table differs from the majority of cells. */
+    public static final AlertKind CLUSTERWIDE_DRIFT = new AlertKind("clusterwide_drift", Severity.WARNING);
 
     private final Supplier<List<CellConfig>> cells;
     private final Supplier<Set<String>> streaming;
@@ -40,10 +48,9 @@ public final class CrossCellChecks implements AutoCloseable {
     private final ClusterwideConfig clusterwide;
     private final CellInspector inspector;
     private final CrossCellQueries warehouse;
+    private final Alerts alerts;
     /** Per cell, table and column: the highest row LSN already checked against the ranges. Touched by the check thread only. */
     private final Map<String, Long> examined = new HashMap<>();
-    private final Set<String> saturatedBefore = new HashSet<>();
-    private final Map<TableId, Integer> differencesBefore = new HashMap<>();
     private final Set<TableId> presented = new HashSet<>();
     private final Set<String> reported = new HashSet<>();
     private volatile CrossCellReport report = CrossCellReport.none();
@@ -51,7 +58,7 @@ public final class CrossCellChecks implements AutoCloseable {
     private volatile boolean running = true;
 
     public CrossCellChecks(Supplier<List<CellConfig>> cells, Supplier<Set<String>> streaming, TableSelection tables, IdentityConfig identity,
-            ClusterwideConfig clusterwide, CellInspector inspector, CrossCellQueries warehouse) {
+            ClusterwideConfig clusterwide, CellInspector inspector, CrossCellQueries warehouse, Alerts alerts) {
         this.cells = requireNonNull(cells, "cells is null");
         this.streaming = requireNonNull(streaming, "streaming is null");
         this.tables = requireNonNull(tables, "tables is null");
@@ -59,6 +66,7 @@ public final class CrossCellChecks implements AutoCloseable {
         this.clusterwide = requireNonNull(clusterwide, "clusterwide is null");
         this.inspector = requireNonNull(inspector, "inspector is null");
         this.warehouse = requireNonNull(warehouse, "warehouse is null");
+        this.alerts = requireNonNull(alerts, "alerts is null");
     }
 
     /** Runs the checks every interval on a thread of their own until closed. */
@@ -212,37 +220,28 @@ public final class CrossCellChecks implements AutoCloseable {
         }
     }
 
+    /** One alert per table and cell that differs; resolved when that cell agrees again. */
     private void alertOnDifferences(TableId table, String kind, List<ClusterwideDifference> found) {
-        int before = differencesBefore.getOrDefault(table, 0);
-        if (!found.isEmpty() && found.size() != before) {
-            Set<String> cells = new java.util.TreeSet<>();
-            found.forEach(difference -> cells.add(difference.cellId()));
-            ClusterwideDifference first = found.get(0);
-            log.warn("ALERT clusterwide drift: {} table {} differs between cells: {} differences in cells {}; e.g. cell {} key {} column {}."
-                    + " See _cellpipe.clusterwide_differences", kind, table, found.size(), cells, first.cellId(), first.key(), first.column());
-        } else if (found.isEmpty() && before > 0) {
-            log.info("resolved: clusterwide {} table {} agrees in every cell again", kind, table);
-        }
-        differencesBefore.put(table, found.size());
+        Map<String, List<ClusterwideDifference>> byCell = new TreeMap<>();
+        found.forEach(difference -> byCell.computeIfAbsent(difference.cellId(), cell -> new ArrayList<>()).add(difference));
+        byCell.forEach((cell, differences) -> {
+            ClusterwideDifference first = differences.get(0);
+            alerts.raise(CLUSTERWIDE_DRIFT, cell, table.qualified(), kind + " table " + table + " differs in cell " + cell
+                    + " from the majority of cells: " + differences.size() + " differences, e.g. key " + first.key() + " column " + first.column()
+                    + "; see _cellpipe.clusterwide_differences and make the cell's copy agree");
+        });
+        alerts.resolveWhere(alert -> alert.kind().equals(CLUSTERWIDE_DRIFT) && alert.subject().equals(table.qualified())
+                && !byCell.containsKey(alert.cell()));
     }
 
     private void alertOnSaturation(List<Saturation> saturated) {
         Set<String> now = new HashSet<>();
         for (Saturation saturation : saturated) {
-            String name = saturation.cellId() + '\u0000' + saturation.sequence();
-            now.add(name);
-            if (!saturatedBefore.contains(name)) {
-                log.warn("ALERT sequence saturation: {}; allocate the cell a new sequence range", saturation.describe());
-            }
+            now.add(saturation.cellId() + '\u0000' + saturation.sequence());
+            alerts.raise(SEQUENCE_SATURATION, saturation.cellId(), saturation.sequence(), saturation.describe()
+                    + "; allocate the cell a new sequence range");
         }
-        for (String name : saturatedBefore) {
-            if (!now.contains(name)) {
-                log.info("resolved: sequence {} of cell {} is below the saturation threshold", name.substring(name.indexOf('\u0000') + 1),
-                        name.substring(0, name.indexOf('\u0000')));
-            }
-        }
-        saturatedBefore.clear();
-        saturatedBefore.addAll(now);
+        alerts.resolveWhere(alert -> alert.kind().equals(SEQUENCE_SATURATION) && !now.contains(alert.cell() + '\u0000' + alert.subject()));
     }
 
     @Override

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,7 +67,8 @@ public final class ConfigLoader {
             List<CellConfig> cells = registry.isPresent() ? CellRegistry.read(registry.get()) : cells(top);
             PipelineConfig config = new PipelineConfig(top.string("pipeline"), cells, tables(top.section("tables")),
                     destination(top.section("destination")), capture(top.section("capture")),
-                    privacy(top.section("privacy")), monitoring(top.section("monitoring")), registry,
+                    privacy(top.section("privacy")), monitoring(top.section("monitoring")), slo(top.section("slo")),
+                    alerts(top.section("alerts")), logging(top.section("logging")), registry,
                     identity(top.section("identity")), clusterwide(top.section("clusterwide")));
             top.finish();
             return config;
@@ -162,6 +166,48 @@ public final class ConfigLoader {
             throw section.error("listen", "is required when monitoring is present, e.g. listen: 127.0.0.1:9187");
         }
         return Optional.of(MonitoringConfig.parse(listen));
+    }
+
+    private static SloConfig slo(ConfigSection section) {
+        SloConfig slo = new SloConfig(section.duration("freshness", SloConfig.DEFAULT_FRESHNESS));
+        section.finish();
+        return slo;
+    }
+
+    private static AlertsConfig alerts(ConfigSection section) {
+        Duration interval = section.duration("interval", AlertsConfig.defaults().interval());
+        ConfigSection webhook = section.section("webhook");
+        section.finish();
+        Optional<WebhookConfig> hook = Optional.empty();
+        if (webhook.present()) {
+            String url = webhook.optionalString("url", null);
+            Map<String, String> headers = webhook.stringMap("headers", "name");
+            Duration timeout = webhook.duration("timeout", Duration.ofSeconds(10));
+            int attempts = webhook.integer("max_attempts", 8, 1, 100);
+            webhook.finish();
+            if (url == null) {
+                throw webhook.error("url", "is required when alerts.webhook is present, e.g. url: https://alerts.example.com/hook");
+            }
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                // the URL may hold a token: name the key, not the value
+                throw webhook.error("url", "is not a valid URL (" + e.getReason() + ")");
+            }
+            hook = Optional.of(new WebhookConfig(uri, headers, timeout, attempts));
+        }
+        return new AlertsConfig(interval, hook);
+    }
+
+    private static LoggingConfig logging(ConfigSection section) {
+        String format = section.optionalString("format", "text");
+        section.finish();
+        return switch (format) {
+            case "text" -> new LoggingConfig(LoggingConfig.Format.TEXT);
+            case "json" -> new LoggingConfig(LoggingConfig.Format.JSON);
+            default -> throw section.error("format", "must be text or json, not '" + format + "'");
+        };
     }
 
     private static CaptureConfig capture(ConfigSection section) {

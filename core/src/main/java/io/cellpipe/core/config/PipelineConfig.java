@@ -9,11 +9,12 @@ import java.util.regex.Pattern;
 /**
  * A whole pipeline: its name (which names the slot and publication), cells (with the registry they
  * were read from, when they come from one), tables, destination, column policies, where its
- * monitoring endpoints listen (none when absent), and the cross-cell checks.
+ * monitoring endpoints listen (none when absent), its objectives, alert delivery, log format, and
+ * the cross-cell checks.
  */
 public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring, Optional<RegistryConfig> registry,
-        IdentityConfig identity, ClusterwideConfig clusterwide) {
+        CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring, SloConfig slo, AlertsConfig alerts,
+        LoggingConfig logging, Optional<RegistryConfig> registry, IdentityConfig identity, ClusterwideConfig clusterwide) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,40}");
 
     public PipelineConfig {
@@ -24,6 +25,9 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
         requireNonNull(capture, "capture is null");
         requireNonNull(privacy, "privacy is null");
         requireNonNull(monitoring, "monitoring is null");
+        requireNonNull(slo, "slo is null");
+        requireNonNull(alerts, "alerts is null");
+        requireNonNull(logging, "logging is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(identity, "identity is null");
         requireNonNull(clusterwide, "clusterwide is null");
@@ -35,19 +39,9 @@ public record PipelineConfig(String pipeline, List<CellConfig> cells, TableSelec
     }
 
     public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
-            CaptureConfig capture, PrivacyConfig privacy, Optional<MonitoringConfig> monitoring) {
-        this(pipeline, cells, tables, destination, capture, privacy, monitoring, Optional.empty(), IdentityConfig.defaults(),
-                ClusterwideConfig.none());
-    }
-
-    public PipelineConfig(String pipeline, List<CellConfig> cells, TableSelection tables, DestinationConfig destination,
             CaptureConfig capture) {
-        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty());
-    }
-
-    /** The same pipeline with another set of cells (the registry file changed). */
-    public PipelineConfig withCells(List<CellConfig> newCells) {
-        return new PipelineConfig(pipeline, newCells, tables, destination, capture, privacy, monitoring, registry, identity, clusterwide);
+        this(pipeline, cells, tables, destination, capture, PrivacyConfig.none(), Optional.empty(), SloConfig.defaults(),
+                AlertsConfig.defaults(), LoggingConfig.defaults(), Optional.empty(), IdentityConfig.defaults(), ClusterwideConfig.none());
     }
 
     /** Replication slot and publication name on every cell. */

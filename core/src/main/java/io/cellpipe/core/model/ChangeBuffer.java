@@ -39,6 +39,12 @@ public final class ChangeBuffer implements AutoCloseable {
     private final Map<TableSchema, Boolean> shapes = new java.util.IdentityHashMap<>();
     /** Changes per non-zero tag, for {@link #discard}. */
     private final Map<Long, Long> countByTag = new java.util.HashMap<>();
+    /**
+     * Changes per table, indexed by {@link Operation#ordinal}, and the same per non-zero tag, so
+     * counting never needs to read a spilled buffer back.
+     */
+    private final Map<TableId, long[]> operationCounts = new java.util.HashMap<>();
+    private final Map<Long, Map<TableId, long[]>> operationCountsByTag = new java.util.HashMap<>();
     private final List<TableSchema> spilledSchemas = new ArrayList<>();
     private final Map<TableSchema, Integer> spilledSchemaIndex = new IdentityHashMap<>();
     private long memoryBytes;
@@ -68,8 +74,10 @@ public final class ChangeBuffer implements AutoCloseable {
     public void add(Change change, long tag) {
         size++;
         shapes.putIfAbsent(change.table(), Boolean.TRUE);
+        count(operationCounts, change, 1);
         if (tag != 0) {
             countByTag.merge(tag, 1L, Long::sum);
+            count(operationCountsByTag.computeIfAbsent(tag, t -> new java.util.HashMap<>()), change, 1);
         }
         if (spill != null) {
             write(change, tag);
@@ -100,6 +108,36 @@ public final class ChangeBuffer implements AutoCloseable {
             size -= count;
             discardedTags.add(tag);
         }
+        Map<TableId, long[]> discarded = operationCountsByTag.remove(tag);
+        if (discarded != null) {
+            discarded.forEach((table, counts) -> {
+                long[] total = operationCounts.get(table);
+                for (int i = 0; i < counts.length; i++) {
+                    total[i] -= counts[i];
+                }
+            });
+        }
+    }
+
+    /** How many changes of each operation each table has, without reading the changes back. */
+    public Map<TableId, Map<Operation, Long>> operationCounts() {
+        Map<TableId, Map<Operation, Long>> result = new java.util.LinkedHashMap<>();
+        operationCounts.forEach((table, counts) -> {
+            Map<Operation, Long> byOp = new java.util.EnumMap<>(Operation.class);
+            for (Operation op : Operation.values()) {
+                if (counts[op.ordinal()] > 0) {
+                    byOp.put(op, counts[op.ordinal()]);
+                }
+            }
+            if (!byOp.isEmpty()) {
+                result.put(table, byOp);
+            }
+        });
+        return result;
+    }
+
+    private static void count(Map<TableId, long[]> counts, Change change, long delta) {
+        counts.computeIfAbsent(change.table().id(), id -> new long[Operation.values().length])[change.op().ordinal()] += delta;
     }
 
     public long size() {

@@ -7,6 +7,7 @@ import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.TableFailureException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,12 +36,15 @@ final class BatchApplier implements Runnable {
     private final TransactionQueue queue;
     private final CaptureConfig capture;
     private final Function<String, CellRunner> runners;
+    private final BatchListener listener;
     private volatile boolean running = true;
     private volatile long batches;
     /** Transactions of the current batch already released, so that a failure path never releases one twice. */
     private final Set<Transaction> released = Collections.newSetFromMap(new IdentityHashMap<>());
 
-    BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners) {
+    BatchApplier(Destination destination, TransactionQueue queue, CaptureConfig capture, Function<String, CellRunner> runners,
+            BatchListener listener) {
+        this.listener = listener;
         this.destination = destination;
         this.queue = queue;
         this.capture = capture;
@@ -119,8 +123,12 @@ final class BatchApplier implements Runnable {
     private void applyIsolating(List<Transaction> batch) {
         while (!batch.isEmpty()) {
             try {
+                long started = System.nanoTime();
                 destination.apply(batch);
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                long changes = batch.stream().mapToLong(transaction -> transaction.changes().size()).sum();
                 committed(batch);
+                notifyListener(took, batch.size(), changes);
                 return;
             } catch (TableFailureException e) {
                 CellRunner runner = runners.apply(e.cellId());
@@ -154,8 +162,18 @@ final class BatchApplier implements Runnable {
             CellRunner runner = runners.apply(transaction.cellId());
             if (runner != null) {
                 runner.status().applied(transaction.commitLsn(), transaction.commitTime(), transaction.changes().size(), now);
+                transaction.changes().operationCounts().forEach((table, counts) ->
+                        counts.forEach((op, count) -> runner.status().tableApplied(table.qualified(), op, count)));
             }
             discard(transaction);
+        }
+    }
+
+    private void notifyListener(Duration took, int transactions, long changes) {
+        try {
+            listener.committed(took, transactions, changes);
+        } catch (RuntimeException e) {
+            log.warn("batch listener failed: {}", e.toString());
         }
     }
 

@@ -10,6 +10,7 @@ import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Source;
 import io.cellpipe.core.spi.SourceContext;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ final class CellRunner implements Runnable {
     public void run() {
         while (running) {
             restartRequested = false;
+            status.runStarted();
             try {
                 source.run(new Context());
                 if (running && !restartRequested) {
@@ -173,8 +175,13 @@ final class CellRunner implements Runnable {
         }
 
         @Override
-        public void snapshotProgress(String table, long rowsDone, long rowsTotal) {
-            status.snapshotRows(table, rowsDone);
+        public void snapshotProgress(String table, long rowsDone, long rowsEstimated) {
+            status.snapshotRows(table, rowsDone, rowsEstimated);
+        }
+
+        @Override
+        public void currentAsOf(Instant sourceTime) {
+            status.currentAsOf(sourceTime);
         }
     }
 }

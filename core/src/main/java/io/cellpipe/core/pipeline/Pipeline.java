@@ -29,10 +29,14 @@ public final class Pipeline implements AutoCloseable {
     private volatile boolean stopped;
 
     public Pipeline(Destination destination, CaptureConfig capture) {
+        this(destination, capture, BatchListener.NONE);
+    }
+
+    public Pipeline(Destination destination, CaptureConfig capture, BatchListener batches) {
         this.destination = destination;
         this.capture = capture;
         this.queue = new TransactionQueue(capture.queueMaxTransactions(), MAX_QUEUED_BYTES);
-        this.applier = new BatchApplier(destination, queue, capture, runners::get);
+        this.applier = new BatchApplier(destination, queue, capture, runners::get, batches);
         this.applierThread = Thread.ofPlatform().name("applier").unstarted(applier);
     }
 
@@ -46,7 +50,10 @@ public final class Pipeline implements AutoCloseable {
     /** Starts capturing a cell; its snapshot is taken first if the destination has nothing for it. */
     public void addCell(Source source) {
         CellStatus status = new CellStatus(source.cellId());
-        destination.checkpoint(source.cellId()).ifPresent(checkpoint -> status.appliedLsn(checkpoint.lsn()));
+        destination.checkpoint(source.cellId()).ifPresent(checkpoint -> {
+            status.appliedLsn(checkpoint.lsn());
+            status.currentAsOf(checkpoint.commitTime());
+        });
         destination.stoppedTables().getOrDefault(source.cellId(), Map.of()).forEach(status::tableStopped);
         CellRunner runner = new CellRunner(source, destination, queue, capture, status);
         if (runners.putIfAbsent(source.cellId(), runner) != null) {

@@ -2,6 +2,7 @@ package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
+import java.time.Instant;
 import java.util.Optional;
 
 /** What a running {@link Source} can see of the pipeline. */
@@ -27,7 +28,15 @@ public interface SourceContext {
     /** Reports a state change (shown in logs and status). */
     void state(CellState state, String detail);
 
-    /** Counts progress, e.g. snapshot rows. */
-    default void snapshotProgress(String table, long rowsDone, long rowsTotal) {
+    /** Counts progress, e.g. snapshot rows; {@code rowsEstimated} is negative when unknown. */
+    default void snapshotProgress(String table, long rowsDone, long rowsEstimated) {
+    }
+
+    /**
+     * Tells that the destination holds everything the cell committed up to {@code sourceTime} (on
+     * the cell's clock), e.g. when a heartbeat arrived with nothing handed over left to apply. This
+     * keeps an idle cell's freshness current.
+     */
+    default void currentAsOf(Instant sourceTime) {
     }
 }

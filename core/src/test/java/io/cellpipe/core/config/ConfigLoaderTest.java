@@ -94,4 +94,46 @@ class ConfigLoaderTest {
         assertThat(config.capture().heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.capture().transactionMemory()).isEqualTo(1024 * 1024);
     }
+
+    @Test
+    void readsObjectivesAlertsAndLoggingWithDefaults() {
+        PipelineConfig defaults = loader.parse("cellpipe.yml", MINIMAL);
+        assertThat(defaults.slo().freshness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.alerts()).isEqualTo(AlertsConfig.defaults());
+        assertThat(defaults.logging().format()).isEqualTo(LoggingConfig.Format.TEXT);
+
+        PipelineConfig config = loader.parse("cellpipe.yml", MINIMAL + """
+                slo: { freshness: 90s }
+                alerts:
+                  interval: 5s
+                  webhook:
+                    url: https://hooks.example.com/T/${CELL1_PASSWORD}
+                    headers: { Authorization: "Bearer ${CELL1_PASSWORD}" }
+                logging: { format: json }
+                """);
+        assertThat(config.slo().freshness()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.alerts().interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.alerts().webhook()).hasValueSatisfying(webhook -> {
+            assertThat(webhook.url().toString()).isEqualTo("https://hooks.example.com/T/s3cret");
+            assertThat(webhook.headers()).containsEntry("Authorization", "Bearer s3cret");
+            assertThat(webhook.timeout()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(webhook.maxAttempts()).isEqualTo(8);
+            assertThat(webhook.toString()).doesNotContain("s3cret");
+        });
+        assertThat(config.logging().format()).isEqualTo(LoggingConfig.Format.JSON);
+    }
+
+    @Test
+    void rejectsBadAlertAndLoggingSettingsWithoutShowingSecrets() {
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "alerts:\n  webhook:\n    timeout: 5s\n"))
+                .hasMessageContaining("alerts.webhook.url is required");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "alerts:\n  webhook:\n    url: \"ftp://x/${CELL1_PASSWORD}\"\n"))
+                .hasMessageContaining("http:// or https://").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "alerts:\n  webhook:\n    url: \"https://x/ ${CELL1_PASSWORD}\"\n"))
+                .hasMessageContaining("alerts.webhook.url is not a valid URL").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "logging:\n  format: xml\n"))
+                .hasMessageContaining("logging.format must be text or json, not 'xml'");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "slo:\n  freshnes: 5m\n"))
+                .hasMessageContaining("unknown key 'slo.freshnes'; did you mean 'slo.freshness'?");
+    }
 }

@@ -25,6 +25,8 @@ class ChangeBufferTest {
             assertThat(buffer.spilled()).isTrue();
             assertThat(buffer.memoryBytes()).isZero();
             assertThat(buffer.size()).isEqualTo(5_002);
+            assertThat(buffer.operationCounts()).isEqualTo(java.util.Map.of(USERS.id(),
+                    java.util.Map.of(Operation.INSERT, 5_000L, Operation.UPDATE, 1L, Operation.DELETE, 1L)));
 
             for (int pass = 0; pass < 2; pass++) {
                 List<Change> read = new ArrayList<>();
@@ -54,6 +56,7 @@ class ChangeBufferTest {
                 buffer.forEach(change -> ids.add(change.after().value(0)));
                 assertThat(ids).containsExactly("1", "3");
                 assertThat(buffer.size()).isEqualTo(2);
+                assertThat(buffer.operationCounts().get(USERS.id())).containsExactly(java.util.Map.entry(Operation.INSERT, 2L));
             }
         }
     }
