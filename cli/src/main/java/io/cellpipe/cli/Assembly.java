@@ -9,6 +9,7 @@ import io.cellpipe.core.config.ConfigException;
 import io.cellpipe.core.config.DestinationConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.config.RegistryConfig;
+import io.cellpipe.core.pipeline.RegistryWatcher;
 import io.cellpipe.core.pipeline.Supervisor;
 import io.cellpipe.core.spi.Source;
 import io.cellpipe.core.privacy.ColumnPolicies;
@@ -82,8 +83,9 @@ final class Assembly {
     }
 
     /** Like {@link #watch(PipelineConfig, Pipeline, Alerts)}, following the cells the supervisor runs. */
-    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline, Alerts alerts, Supervisor supervisor) {
-        return PipelineWatch.start(config, pipeline, alerts, supervisor::cells);
+    static PipelineWatch watch(PipelineConfig config, Pipeline pipeline, Alerts alerts, Supervisor supervisor, CrossCellChecks checks,
+            RegistryWatcher watcher) {
+        return PipelineWatch.start(config, pipeline, alerts, supervisor::cells).following(checks, watcher);
     }
 
     /** How the supervisor opens a cell, and what it does with one removed from the registry. */

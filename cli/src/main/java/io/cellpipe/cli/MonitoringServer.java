@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cellpipe.core.alert.Alert;
+import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.MonitoringConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
@@ -45,6 +46,7 @@ final class MonitoringServer implements AutoCloseable {
     private final SlotLagMonitor slotLag;
     private final PrometheusMeterRegistry registry;
     private final PipelineMetrics metrics;
+    private final CrossCellMetrics crossCellMetrics;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpServer server;
     private final ObjectMapper json = new ObjectMapper();
@@ -58,6 +60,7 @@ final class MonitoringServer implements AutoCloseable {
         this.watch = watch;
         this.slotLag = watch.slotLag();
         this.metrics = new PipelineMetrics(registry, pipeline, slotLag, watch.alerts());
+        this.crossCellMetrics = new CrossCellMetrics(registry, watch::crossCell, watch::registryWatcher);
         new JvmMemoryMetrics().bindTo(registry);
         try {
             server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 0);
@@ -96,6 +99,7 @@ final class MonitoringServer implements AutoCloseable {
 
     private String metricsText() {
         metrics.refresh();
+        crossCellMetrics.refresh();
         return registry.scrape();
     }
 
@@ -169,6 +173,7 @@ final class MonitoringServer implements AutoCloseable {
             putOptional(cell, "slot_safe_wal_bytes", wal == null ? OptionalLong.empty() : wal.safeBytes());
             cell.put("slot_wal_status", wal == null ? null : wal.walStatus());
         }
+        putCrossCell(root);
         ArrayNode alerts = root.putArray("alerts");
         for (Alert alert : watch.alerts().firing()) {
             ObjectNode node = alerts.addObject();
@@ -180,6 +185,29 @@ final class MonitoringServer implements AutoCloseable {
             node.put("since", alert.since().toString());
         }
         return write(root);
+    }
+
+    /** The registry's state and the latest cross-cell check, when there are such. */
+    private void putCrossCell(ObjectNode root) {
+        watch.registryWatcher().ifPresent(watcher -> {
+            ObjectNode registry = root.putObject("registry");
+            registry.put("last_change", watcher.lastChange().toString());
+            registry.put("rejected_edit", watcher.rejection().orElse(null));
+        });
+        watch.crossCell().map(CrossCellChecks::report).ifPresent(report -> {
+            ObjectNode node = root.putObject("cross_cell");
+            node.put("checked_at", report.checkedAt() == null ? null : report.checkedAt().toString());
+            ObjectNode anomalies = node.putObject("anomalies");
+            report.anomalies().forEach(anomalies::put);
+            ObjectNode used = node.putObject("sequence_range_used");
+            report.rangeUsed().forEach(used::put);
+            ArrayNode saturated = node.putArray("saturated_sequences");
+            report.saturated().forEach(saturation -> saturated.add(saturation.describe()));
+            ObjectNode differences = node.putObject("clusterwide_differences");
+            report.differences().forEach((table, found) -> differences.put(table.qualified(), found.size()));
+            ArrayNode problems = node.putArray("problems");
+            report.problems().forEach(problems::add);
+        });
     }
 
     private String historyJson() {

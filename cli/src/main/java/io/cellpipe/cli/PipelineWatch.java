@@ -2,13 +2,16 @@ package io.cellpipe.cli;
 
 import io.cellpipe.core.alert.AlertRules;
 import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.CellReport;
 import io.cellpipe.core.pipeline.Pipeline;
+import io.cellpipe.core.pipeline.RegistryWatcher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,8 @@ final class PipelineWatch implements AutoCloseable {
     private final Duration historyInterval;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile CrossCellChecks crossCell;
+    private volatile RegistryWatcher registryWatcher;
 
     PipelineWatch(PipelineConfig config, Pipeline pipeline, Alerts alerts, Duration historyInterval, Supplier<List<CellConfig>> cells) {
         this.pipeline = pipeline;
@@ -56,6 +61,24 @@ final class PipelineWatch implements AutoCloseable {
 
     Alerts alerts() {
         return alerts;
+    }
+
+    /**
+     * Makes the cross-cell checks and the registry watcher (either may be null) visible to the
+     * endpoints; set once while the pipeline is assembled, read by request threads.
+     */
+    PipelineWatch following(CrossCellChecks checks, RegistryWatcher watcher) {
+        this.crossCell = checks;
+        this.registryWatcher = watcher;
+        return this;
+    }
+
+    Optional<CrossCellChecks> crossCell() {
+        return Optional.ofNullable(crossCell);
+    }
+
+    Optional<RegistryWatcher> registryWatcher() {
+        return Optional.ofNullable(registryWatcher);
     }
 
     SlotLagMonitor slotLag() {

@@ -59,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
             // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
             try (RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
                     CrossCellChecks checks = Assembly.crossCellChecks(pipelineConfig, destination, pipeline, supervisor, alerts);
-                    PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline, alerts, supervisor);
+                    PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline, alerts, supervisor, checks, watcher);
                     MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch, meters);
                     TerminalProgress progress = TerminalProgress.startIfTerminal(pipeline,
                             pipelineConfig.logging().format() == LoggingConfig.Format.TEXT)) {

@@ -8,6 +8,7 @@ import io.cellpipe.core.cluster.ClusterwideDifference;
 import io.cellpipe.core.cluster.CrossCellChecks;
 import io.cellpipe.core.cluster.CrossCellReport;
 import io.cellpipe.core.config.ConfigLoader;
+import io.cellpipe.core.config.MonitoringConfig;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.pipeline.Pipeline;
@@ -15,6 +16,10 @@ import io.cellpipe.core.pipeline.Supervisor;
 import io.cellpipe.core.spi.CellState;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.testing.EmbeddedCell;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -104,6 +109,17 @@ class CrossCellIT {
                         .containsExactlyInAnyOrder("sequence_saturation 3 public.projects_id_seq", "clusterwide_drift 3 public.plans",
                                 "clusterwide_drift 2 public.application_settings");
                 assertThat(report.rangeUsed().get("3")).isGreaterThan(0.95);
+                try (PipelineWatch watch = PipelineWatch.start(config, pipeline, alerts, supervisor::cells).following(checks, null);
+                        MonitoringServer monitoring = MonitoringServer.start(MonitoringConfig.parse("127.0.0.1:0"), config, pipeline, watch,
+                                MonitoringServer.registry())) {
+                    String metrics = get(monitoring, "/metrics");
+                    assertThat(metrics).contains("cellpipe_anomalies{kind=\"collision\"} 2.0", "cellpipe_anomalies{kind=\"out_of_range\"} 1.0",
+                            "cellpipe_clusterwide_differences{table=\"public.plans\"} 1.0",
+                            "cellpipe_alerts_firing{cell=\"3\",kind=\"sequence_saturation\"} 1.0");
+                    assertThat(metrics).containsPattern("cellpipe_sequence_range_used_ratio\\{cell=\"3\"} 0\\.95");
+                    assertThat(get(monitoring, "/status")).contains("\"cross_cell\"", "\"collision\" : 2",
+                            "cell 3: sequence public.projects_id_seq is at 3951");
+                }
                 assertThat(report.rangeUsed().get("1")).isLessThan(0.1);
                 assertThat(report.saturated()).singleElement().satisfies(saturation -> {
                     assertThat(saturation.cellId()).isEqualTo("3");
@@ -143,6 +159,13 @@ class CrossCellIT {
         assertThat(warehouse.rows("SELECT id, name, price FROM public_clusterwide.plans ORDER BY id")).containsExactly(
                 Map.of("id", 1, "name", "free", "price", 0), Map.of("id", 2, "name", "premium", "price", 19),
                 Map.of("id", 3, "name", "ultimate", "price", 99));
+    }
+
+    private static String get(MonitoringServer monitoring, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + monitoring.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     private static Map<String, Object> row(String kind, String cell, String table, String key) {
