@@ -121,6 +121,20 @@ final class CellCatalog {
         return keys;
     }
 
+    /**
+     * The columns PostgreSQL logs to identify an updated or deleted row, which a publication's
+     * column list must include: the primary key, the replica identity index, every column (FULL),
+     * or none (NOTHING, or DEFAULT without a primary key).
+     */
+    Set<String> replicaIdentityColumns(CatalogTable table) throws SQLException {
+        return switch (table.replicaIdentity()) {
+            case 'd' -> indexColumns(table.oid(), "i.indisprimary");
+            case 'i' -> indexColumns(table.oid(), "i.indisreplident");
+            case 'f' -> schema(table).columns().stream().map(Column::name).collect(java.util.stream.Collectors.toSet());
+            default -> Set.of();
+        };
+    }
+
     private Set<String> indexColumns(long oid, String which) throws SQLException {
         Set<String> keys = new HashSet<>();
         String sql = "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a"

@@ -52,7 +52,8 @@ public final class PostgresSource implements Source {
             List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
             warnAboutTablesWithoutIdentity(tables);
             checkPolicies(catalog, tables);
-            List<TableId> added = slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
+            List<PublishedTable> published = new PublicationPlanner(cellId(), serverVersion, catalog, options.policies()).plan(tables);
+            List<TableId> added = slots.ensurePublication(connection, published);
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
                 // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
                 log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."

@@ -42,14 +42,17 @@ final class SlotManager {
     }
 
     /**
-     * Creates the publication or sets its table list; partitions publish under their root.
-     * Returns the tables that were not in an existing publication before (none for a new one).
+     * Creates the publication or sets its table list, column lists and row filters included (SET
+     * TABLE replaces all of them, so a changed policy takes effect at the next start); partitions
+     * publish under their root. Returns the tables that were not in an existing publication before
+     * (none for a new one).
      */
-    List<TableId> ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
-        if (tables.isEmpty()) {
+    List<TableId> ensurePublication(Connection connection, List<PublishedTable> published) throws SQLException {
+        if (published.isEmpty()) {
             throw new CaptureException(cellId + ": no table matches tables.include (minus tables.exclude); nothing to capture", false);
         }
-        String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
+        List<TableId> tables = published.stream().map(PublishedTable::id).toList();
+        String list = published.stream().map(PublishedTable::sql).collect(Collectors.joining(", "));
         boolean exists;
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
             statement.setString(1, publication);

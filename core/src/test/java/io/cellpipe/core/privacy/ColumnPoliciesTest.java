@@ -75,6 +75,26 @@ class ColumnPoliciesTest {
             """;
 
     @Test
+    void aColumnListIsExactOnlyWhenColumnsAddedLaterWouldBeDropped() {
+        String dropping = """
+                privacy:
+                  keys:
+                    default: ${HASH_KEY}
+                  columns:
+                    "public.users.email": hash
+                    "public.users.name": keep
+                    "public.users.encrypted_password": drop
+                    "public.other.*": keep
+                  default: drop
+                """;
+        assertThat(policies(dropping).dropsColumnsAddedLater(USERS)).isTrue();
+        assertThat(policies(dropping.replace("default: drop", "default: keep")).dropsColumnsAddedLater(USERS)).isFalse();
+        // a wildcard keeps whatever column is added; a named column that does not exist yet may be added
+        assertThat(policies(dropping.replace("public.other.*", "public.users.*_at")).dropsColumnsAddedLater(USERS)).isFalse();
+        assertThat(policies(dropping.replace("public.users.name", "public.users.nickname")).dropsColumnsAddedLater(USERS)).isFalse();
+    }
+
+    @Test
     void mostSpecificPatternWins() {
         ColumnPolicies policies = policies("""
                 privacy:
