@@ -223,7 +223,7 @@ class PrivacyIT {
         return found;
     }
 
-    private static boolean containsIgnoreCase(byte[] haystack, String needle) {
+    static boolean containsIgnoreCase(byte[] haystack, String needle) {
         byte[] pattern = needle.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
         outer:
         for (int i = 0; i + pattern.length <= haystack.length; i++) {
@@ -241,7 +241,7 @@ class PrivacyIT {
         return false;
     }
 
-    private static ListAppender<ILoggingEvent> captureLog() {
+    static ListAppender<ILoggingEvent> captureLog() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.setName("privacy-it");
@@ -251,7 +251,7 @@ class PrivacyIT {
         return appender;
     }
 
-    private static void detach(ListAppender<ILoggingEvent> appender) {
+    static void detach(ListAppender<ILoggingEvent> appender) {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
         ((Logger) LoggerFactory.getLogger("io.cellpipe")).setLevel(null);
         appender.stop();
