@@ -229,8 +229,23 @@ public final class ConfigLoader {
     }
 
     private static PrivacyConfig privacy(ConfigSection section) {
+        Map<String, HashKey.Algorithm> algorithms = new LinkedHashMap<>();
+        section.stringMap("algorithm", "category").forEach((category, text) -> {
+            try {
+                algorithms.put(category, HashKey.Algorithm.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw section.error("algorithm." + category, e.getMessage());
+            }
+        });
         Map<String, HashKey> keys = new LinkedHashMap<>();
-        section.stringMap("keys", "category").forEach((category, text) -> keys.put(category, key(section, category, text)));
+        section.stringMap("keys", "category").forEach((category, text) -> keys.put(category,
+                key(section, category, text, algorithms.getOrDefault(category, HashKey.Algorithm.HMAC_SHA256))));
+        for (String category : algorithms.keySet()) {
+            if (!keys.containsKey(category)) {
+                throw section.error("algorithm." + category, "names a key category that privacy.keys does not have; add privacy.keys."
+                        + category + " (the salt)");
+            }
+        }
         Map<String, ColumnPolicy> columns = new LinkedHashMap<>();
         section.stringMap("columns", "pattern").forEach((pattern, text) -> columns.put(pattern, policy(section, pattern, text)));
         ColumnPolicy defaultPolicy = switch (section.optionalString("default", "keep")) {
@@ -251,7 +266,7 @@ public final class ConfigLoader {
     }
 
     /** A key from its variable's text or from {@code file:/path}; never put the secret into a message. */
-    private static HashKey key(ConfigSection section, String category, String text) {
+    private static HashKey key(ConfigSection section, String category, String text, HashKey.Algorithm algorithm) {
         String secret = text;
         if (text.startsWith("file:")) {
             Path file = Path.of(text.substring("file:".length()));
@@ -262,7 +277,7 @@ public final class ConfigLoader {
             }
         }
         try {
-            return HashKey.of(category, secret);
+            return HashKey.of(category, secret, algorithm);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(section.file() + ": " + e.getMessage());
         }
