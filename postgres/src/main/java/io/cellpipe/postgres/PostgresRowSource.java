@@ -73,18 +73,21 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         try {
             Statement statement = connection.createStatement();
             statement.setFetchSize(FETCH_SIZE);
-            return new Rows(statement, statement.executeQuery(query(policy)), policy);
+            return new Rows(statement, statement.executeQuery(query(policy, RowFilterSql.of(policies.config().rowFilter(table.id())))), policy);
         } catch (SQLException e) {
             throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
         }
     }
 
     static String query(TableSchema table) {
-        return query(ColumnPolicies.none().forTable(table));
+        return query(ColumnPolicies.none().forTable(table), null);
     }
 
-    /** Selects the columns of the policy's schema; a hashed or redacted one as the stream sends it, to be transformed here. */
-    static String query(TablePolicy policy) {
+    /**
+     * Selects the columns of the policy's schema, of the rows {@code rowFilter} (SQL, or null for
+     * all) admits; a hashed or redacted one as the stream sends it, to be transformed here.
+     */
+    static String query(TablePolicy policy, String rowFilter) {
         TableSchema table = policy.source();
         List<String> selected = new ArrayList<>();
         List<String> order = new ArrayList<>();
@@ -97,7 +100,8 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
                 order.add(orderBy(column, name));
             }
         }
-        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t ORDER BY " + String.join(", ", order);
+        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t" + (rowFilter == null ? "" : " WHERE (" + rowFilter
+                + ")") + " ORDER BY " + String.join(", ", order);
     }
 
     private static String canonical(Column column, String name) {

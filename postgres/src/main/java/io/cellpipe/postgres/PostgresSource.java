@@ -52,18 +52,19 @@ public final class PostgresSource implements Source {
             List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
             warnAboutTablesWithoutIdentity(tables);
             checkPolicies(catalog, tables);
-            List<PublishedTable> published = new PublicationPlanner(cellId(), serverVersion, catalog, options.policies()).plan(tables);
-            List<TableId> added = slots.ensurePublication(connection, published);
+            PublicationPlanner.Plan plan = new PublicationPlanner(cellId(), serverVersion, catalog, options.policies())
+                    .plan(tables, slots.publication() + "_probe");
+            List<TableId> added = slots.ensurePublication(connection, plan.published());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
                 // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
                 log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
                         + " Copy them with `cellpipe run --resnapshot {}`", cellId(), added, cellId());
             }
             try (Connection replication = connector.openReplication()) {
-                Lsn start = startingPoint(context, connection, replication, catalog, tables);
+                Lsn start = startingPoint(context, connection, replication, catalog, tables, plan.rowFilters());
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
                 ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
-                        slots.publication(), options.policies());
+                        slots.publication(), options.policies(), plan.rowFilters());
                 reader.stream(context, start, Preflight.protocolVersion(serverVersion));
             }
         } catch (SQLException e) {
@@ -80,7 +81,7 @@ public final class PostgresSource implements Source {
     }
 
     private Lsn startingPoint(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
-            List<CellCatalog.CatalogTable> tables) throws Exception {
+            List<CellCatalog.CatalogTable> tables, CellRowFilters rowFilters) throws Exception {
         Optional<CellCheckpoint> checkpoint = context.checkpoint();
         if (checkpoint.isPresent()) {
             SlotManager.SlotState state = slots.state(connection);
@@ -92,11 +93,11 @@ public final class PostgresSource implements Source {
             }
             return checkpoint.get().lsn();
         }
-        return snapshot(context, connection, replication, catalog, tables);
+        return snapshot(context, connection, replication, catalog, tables, rowFilters);
     }
 
     private Lsn snapshot(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
-            List<CellCatalog.CatalogTable> tables) throws Exception {
+            List<CellCatalog.CatalogTable> tables, CellRowFilters rowFilters) throws Exception {
         slots.drop(connection);
         SlotManager.CreatedSlot slot = slots.create(replication);
         context.state(CellState.SNAPSHOTTING, "copying " + tables.size() + " tables as of " + slot.consistentPoint());
@@ -108,7 +109,7 @@ public final class PostgresSource implements Source {
             TablePolicy policy = options.policies().forTable(catalog.schema(table));
             schemas.add(policy.schema());
             List<TableId> relations = catalog.storageRelations(table);
-            chunks.addAll(SnapshotCopier.plan(policy, relations, catalog, options.capture().snapshotChunkPages()));
+            chunks.addAll(SnapshotCopier.plan(policy, rowFilters.sql(table.id()), relations, catalog, options.capture().snapshotChunkPages()));
             long estimate = 0;
             for (TableId relation : relations) {
                 estimate += catalog.estimatedRows(relation);

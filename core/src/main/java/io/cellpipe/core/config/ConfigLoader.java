@@ -16,6 +16,9 @@ import io.cellpipe.core.privacy.ColumnPattern;
 import io.cellpipe.core.privacy.ColumnPolicy;
 import io.cellpipe.core.privacy.HashKey;
 import io.cellpipe.core.privacy.Normalization;
+import io.cellpipe.core.privacy.RowFilter;
+import io.cellpipe.core.privacy.ValuesFile;
+import io.cellpipe.core.model.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -261,8 +264,43 @@ public final class ConfigLoader {
                 throw section.error("normalize." + category, e.getMessage());
             }
         });
+        Map<TableId, RowFilter> rowFilters = new LinkedHashMap<>();
+        section.sectionMap("row_filters", "table").forEach((table, filter) -> rowFilters.put(tableId(filter, table), rowFilter(filter)));
         section.finish();
-        return new PrivacyConfig(keys, columns, defaultPolicy, normalization);
+        return new PrivacyConfig(keys, columns, defaultPolicy, normalization, rowFilters);
+    }
+
+    private static TableId tableId(ConfigSection filter, String table) {
+        if (!table.matches("[^.*]+\\.[^.*]+")) {
+            throw filter.error("", "names '" + table + "'; a row filter names one table as schema.table, e.g. public.namespaces");
+        }
+        return TableId.parse(table);
+    }
+
+    /** {@code column} with {@code values_file}, or {@code where}. */
+    private static RowFilter rowFilter(ConfigSection filter) {
+        String column = filter.optionalString("column", null);
+        String valuesFile = filter.optionalString("values_file", null);
+        String where = filter.optionalString("where", null);
+        filter.finish();
+        if (where != null) {
+            if (column != null || valuesFile != null) {
+                throw filter.error("", "has where and column/values_file; use one: where: \"<SQL>\" or column: <name> with values_file: <csv>");
+            }
+            return new RowFilter.Predicate(where);
+        }
+        if (column == null || valuesFile == null) {
+            throw filter.error("", "needs column: <name> with values_file: <csv>, or where: \"<SQL predicate>\"");
+        }
+        Path file = Path.of(valuesFile);
+        try {
+            return new RowFilter.Values(column, file, ValuesFile.read(file, column));
+        } catch (IOException e) {
+            throw filter.error("values_file", "names " + file + ", which cannot be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            throw filter.error("values_file", "names " + file + ", which is not a list of values: " + e.getMessage());
+        }
     }
 
     /** A key from its variable's text or from {@code file:/path}; never put the secret into a message. */

@@ -1,0 +1,76 @@
+package io.cellpipe.postgres;
+
+import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.CaptureException;
+import java.util.Set;
+
+/**
+ * A values row filter applied to the stream of one relation shape, on the source rows (before
+ * column policies). An update whose new row is outside the filter becomes a delete of its key
+ * unless its old row is known to have been outside too, so a row that leaves the filter leaves
+ * the warehouse; a delete is passed on unless its old row is known to be outside.
+ */
+final class StreamRowFilter {
+    enum Decision {
+        KEEP,
+        SKIP,
+        /** Publish a delete of the row's key instead. */
+        DELETE
+    }
+
+    private final int position;
+    private final Set<String> values;
+    /** Whether an old row image carries the column: it is part of the replica identity (or that is FULL). */
+    private final boolean oldRowHasColumn;
+
+    private StreamRowFilter(int position, Set<String> values, boolean oldRowHasColumn) {
+        this.position = position;
+        this.values = values;
+        this.oldRowHasColumn = oldRowHasColumn;
+    }
+
+    /** Null when the table has no filter the capture process applies. */
+    static StreamRowFilter of(String cellId, CellRowFilters.InProcess filter, TableSchema source, PgoutputMessage.Relation relation) {
+        if (filter == null) {
+            return null;
+        }
+        int position = source.indexOf(filter.column());
+        if (position < 0) {
+            throw new CaptureException(cellId + ": the row filter of " + source.id() + " is on column " + filter.column()
+                    + ", which the stream no longer carries (was it dropped or renamed?); fix privacy.row_filters.\"" + source.id()
+                    + "\" and copy the cell again with `cellpipe run --resnapshot " + cellId + "`", false);
+        }
+        boolean identity = relation.replicaIdentity() == 'f' || relation.columns().get(position).identity();
+        return new StreamRowFilter(position, filter.values(), identity);
+    }
+
+    boolean admits(RowImage row) {
+        return row.isUnchangedToast(position) || values.contains(row.value(position));
+    }
+
+    Decision update(RowImage before, RowImage after) {
+        if (admits(after)) {
+            return Decision.KEEP;
+        }
+        if (before != null && oldRowHasColumn && !admits(before)) {
+            return Decision.SKIP;
+        }
+        return Decision.DELETE;
+    }
+
+    Decision delete(RowImage before) {
+        return oldRowHasColumn && !admits(before) ? Decision.SKIP : Decision.KEEP;
+    }
+
+    /** The row's key columns only, as a delete under {@code REPLICA IDENTITY DEFAULT} carries them. */
+    static RowImage keyOf(TableSchema source, RowImage row) {
+        String[] values = new String[source.columns().size()];
+        for (int i = 0; i < values.length; i++) {
+            if (source.columns().get(i).key()) {
+                values[i] = row.value(i);
+            }
+        }
+        return new RowImage(values, null);
+    }
+}
