@@ -70,13 +70,36 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         if (policy == null) {
             policy = policies.forTable(table);
         }
+        Rows rows;
         try {
             Statement statement = connection.createStatement();
             statement.setFetchSize(FETCH_SIZE);
-            return new Rows(statement, statement.executeQuery(query(policy, RowFilterSql.of(policies.config().rowFilter(table.id())))), policy);
+            rows = new Rows(statement, statement.executeQuery(query(policy, RowFilterSql.of(policies.config().rowFilter(table.id())))), policy);
         } catch (SQLException e) {
             throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
         }
+        return hashesKey(policy) ? sortedByKey(policy.schema(), rows) : rows;
+    }
+
+    /** Whether a key column is hashed (or redacted): the cell then cannot sort rows the way the warehouse does. */
+    private static boolean hashesKey(TablePolicy policy) {
+        for (int i = 0; i < policy.schema().columns().size(); i++) {
+            if (policy.schema().columns().get(i).key() && !policy.keepsValue(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The warehouse holds a hashed key's hashes and sorts by them; the cell can only sort by the
+     * values. So such a table's rows are read whole and sorted here, in memory, by the transformed key.
+     */
+    private static Iterator<VerifyRow> sortedByKey(TableSchema schema, Rows rows) {
+        List<VerifyRow> all = new ArrayList<>();
+        rows.forEachRemaining(all::add);
+        all.sort(io.cellpipe.core.verify.TableComparator.keyOrder(schema));
+        return all.iterator();
     }
 
     static String query(TableSchema table) {
