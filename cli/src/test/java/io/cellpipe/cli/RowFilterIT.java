@@ -50,7 +50,7 @@ class RowFilterIT {
                 // a key change out of the filter: published as a delete of 30
                 "UPDATE namespaces SET id = 41, name = 'outside-zk8-41' WHERE id = 30",
                 "UPDATE namespaces SET name = 'outside-zk8-40b' WHERE id = 40",
-                "INSERT INTO projects VALUES (4, 40, 'outside-zk8-4'), (5, 10, 'new-inside')",
+                "INSERT INTO projects VALUES (4, 40, 'outside-zk8-4'), (5, 10, 'new-inside'), (7, NULL, 'outside-zk8-7')",
                 "UPDATE projects SET namespace_id = 40 WHERE id = 1",
                 "UPDATE projects SET namespace_id = 20 WHERE id = 2",
                 "UPDATE projects SET name = 'outside-zk8-6b' WHERE id = 6",
@@ -145,6 +145,17 @@ class RowFilterIT {
             // the check left nothing behind, and the table still takes updates
             assertThat(publicationFilters(cell)).isEmpty();
             cell.execute("UPDATE issues SET title = 'still writable' WHERE id = 1");
+
+            // a misspelt table name would leave the table it meant captured whole
+            PipelineConfig misspelt = config(dir, cell, "privacy:\n  row_filters:\n    \"public.namespace\": { column: id, values_file: \""
+                    + valuesFile(dir) + "\" }\n");
+            try (Destination destination = Assembly.destination(misspelt.destination());
+                    Pipeline pipeline = new Pipeline(destination, misspelt.capture())) {
+                pipeline.start(Assembly.sources(misspelt));
+                CellReport failed = CapturedCells.awaitReport(pipeline, "cell-1", report -> report.state() == CellState.FAILED,
+                        Duration.ofSeconds(60));
+                assertThat(failed.lastError()).contains("public.namespace,").contains("not a captured table");
+            }
         }
     }
 

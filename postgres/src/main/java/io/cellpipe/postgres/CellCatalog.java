@@ -4,10 +4,12 @@ import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.CaptureException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -165,7 +167,7 @@ final class CellCatalog {
             statement.setString(2, column);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
-                    throw new io.cellpipe.core.spi.CaptureException(where + ": " + table.id() + " has no column " + column
+                    throw new CaptureException(where + ": " + table.id() + " has no column " + column
                             + "; name one of its columns in privacy.row_filters", false);
                 }
                 type = rows.getString(1);
@@ -181,7 +183,7 @@ final class CellCatalog {
             }
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
-                throw new io.cellpipe.core.spi.CaptureException(where + ": a value is not a valid " + type + " for column " + column + " of "
+                throw new CaptureException(where + ": a value is not a valid " + type + " for column " + column + " of "
                         + table.id() + ": " + e.getMessage() + "; fix the values file", false, e);
             }
             throw e;
@@ -199,14 +201,14 @@ final class CellCatalog {
     Set<String> rowFilterColumns(CatalogTable table, String filter, String probe, String where) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        try (java.sql.Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             try {
                 statement.execute("CREATE PUBLICATION " + TableId.quote(probe) + " FOR TABLE " + table.id().quoted() + " WHERE (" + filter
                         + ") WITH (publish_via_partition_root = true)");
             } catch (SQLException e) {
                 if (e.getSQLState() != null && (e.getSQLState().startsWith("42") && !"42501".equals(e.getSQLState())
                         || e.getSQLState().startsWith("0A"))) {
-                    throw new io.cellpipe.core.spi.CaptureException(where + " is not a row filter PostgreSQL accepts for " + table.id() + ": "
+                    throw new CaptureException(where + " is not a row filter PostgreSQL accepts for " + table.id() + ": "
                             + e.getMessage(), false, e);
                 }
                 throw e;

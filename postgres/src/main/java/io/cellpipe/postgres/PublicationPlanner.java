@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,13 @@ final class PublicationPlanner {
             }
             published.add(new PublishedTable(table.id(), columns, publicationFilter));
         }
+        for (TableId filtered : policies.config().rowFilters().keySet()) {
+            // a misspelt name would otherwise leave the table it meant captured whole
+            if (tables.stream().noneMatch(table -> table.id().equals(filtered))) {
+                throw new CaptureException(cellId + ": privacy.row_filters names " + filtered + ", which is not a captured table of this"
+                        + " cell (tables.include minus tables.exclude); fix the name, or remove the filter", false);
+            }
+        }
         return new Plan(published, new CellRowFilters(sql, inProcess));
     }
 
@@ -105,11 +113,11 @@ final class PublicationPlanner {
                             + " or exclude the table", false);
                 }
                 Set<String> referenced = catalog.rowFilterColumns(table, predicate.sql(), probe, where);
-                Set<String> outside = new java.util.TreeSet<>(referenced);
+                Set<String> outside = new TreeSet<>(referenced);
                 outside.removeAll(identity);
                 if (!outside.isEmpty()) {
                     throw new CaptureException(where + " refers to " + outside + ", not part of the table's replica identity "
-                            + new java.util.TreeSet<>(identity) + "; with such a filter PostgreSQL rejects UPDATE and DELETE on the table."
+                            + new TreeSet<>(identity) + "; with such a filter PostgreSQL rejects UPDATE and DELETE on the table."
                             + " Fix: ALTER TABLE " + table.id().quoted() + " REPLICA IDENTITY FULL; or filter on identity columns only", false);
                 }
                 return predicate.sql();

@@ -46,7 +46,12 @@ final class StreamRowFilter {
     }
 
     boolean admits(RowImage row) {
-        return row.isUnchangedToast(position) || values.contains(row.value(position));
+        if (row.isUnchangedToast(position)) {
+            return true;
+        }
+        String value = row.value(position);
+        // NULL is in no list (and an immutable set refuses to look it up)
+        return value != null && values.contains(value);
     }
 
     Decision update(RowImage before, RowImage after) {
