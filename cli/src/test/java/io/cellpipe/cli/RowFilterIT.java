@@ -94,6 +94,28 @@ class RowFilterIT {
                 assertMatches(destination, config);
             }
             assertFiltered(dir, warehouse);
+
+            // A changed predicate would not apply to the changes since the checkpoint: refused, publication untouched, until a re-copy.
+            PipelineConfig widened = config(dir, cell, rowFilters(valuesFile(dir), true).replace("visibility_level = 0", "visibility_level < 20"));
+            try (Destination destination = Assembly.destination(widened.destination());
+                    Pipeline pipeline = new Pipeline(destination, widened.capture())) {
+                pipeline.start(Assembly.sources(widened));
+                CellReport failed = CapturedCells.awaitReport(pipeline, "cell-1", report -> report.state() == CellState.FAILED,
+                        Duration.ofSeconds(60));
+                assertThat(failed.lastError()).contains("public.issues").contains("--resnapshot cell-1");
+            }
+            assertThat(publicationFilters(cell)).containsEntry("issues", "(visibility_level = 0)");
+            try (Destination destination = Assembly.destination(widened.destination());
+                    Pipeline pipeline = new Pipeline(destination, widened.capture())) {
+                destination.beginSnapshot("cell-1", List.of());
+                pipeline.start(Assembly.sources(widened));
+                awaitStreaming(pipeline, "cell-1", Duration.ofSeconds(60));
+                assertThat(publicationFilters(cell)).containsEntry("issues", "(visibility_level < 20)");
+                cell.execute("INSERT INTO issues VALUES (6, 10, 'internal-six')");
+                CapturedCells.catchUp(pipeline, CapturedCells.cells("cell-1", cell.jdbcUrl()), Duration.ofSeconds(60));
+                assertMatches(destination, widened);
+            }
+            assertThat(ids(new WarehouseFile(warehouse), "issues")).containsExactly(2L, 3L, 4L, 5L, 6L);
         }
     }
 

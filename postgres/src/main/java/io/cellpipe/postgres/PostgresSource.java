@@ -54,7 +54,7 @@ public final class PostgresSource implements Source {
             checkPolicies(catalog, tables);
             PublicationPlanner.Plan plan = new PublicationPlanner(cellId(), serverVersion, catalog, options.policies())
                     .plan(tables, slots.publication() + "_probe");
-            List<TableId> added = slots.ensurePublication(connection, plan.published());
+            List<TableId> added = publish(connection, serverVersion, plan, context.checkpoint().isPresent());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
                 // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
                 log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
@@ -69,6 +69,42 @@ public final class PostgresSource implements Source {
             }
         } catch (SQLException e) {
             throw classify(e);
+        }
+    }
+
+    /**
+     * Sets the publication in a transaction that is rolled back, refusing to start, when a SQL
+     * predicate row filter is new or changed for a cell that streams from a checkpoint: PostgreSQL
+     * decodes the changes committed before the publication changed with the publication as it was,
+     * so they would be streamed unfiltered. A re-copy starts a new slot after the change. (A values
+     * filter is applied by the capture process too, so it may change while streaming.)
+     */
+    private List<TableId> publish(Connection connection, int serverVersion, PublicationPlanner.Plan plan, boolean streaming)
+            throws SQLException {
+        if (serverVersion < PublicationPlanner.ROW_FILTERS_VERSION || !streaming) {
+            return slots.ensurePublication(connection, plan.published());
+        }
+        connection.setAutoCommit(false);
+        try {
+            java.util.Map<TableId, String> before = slots.rowFilters(connection);
+            List<TableId> added = slots.ensurePublication(connection, plan.published());
+            java.util.Map<TableId, String> after = slots.rowFilters(connection);
+            List<TableId> changed = plan.published().stream().map(PublishedTable::id)
+                    .filter(table -> options.policies().config().rowFilter(table) instanceof io.cellpipe.core.privacy.RowFilter.Predicate)
+                    .filter(table -> !java.util.Objects.equals(before.get(table), after.get(table))).toList();
+            if (!changed.isEmpty()) {
+                connection.rollback();
+                throw new CaptureException(cellId() + ": the where row filter of " + changed + " is new or changed. Changes since the"
+                        + " warehouse's checkpoint were published without it and would be loaded unfiltered, so the publication was left"
+                        + " as it was. Apply it with a re-copy: `cellpipe run --resnapshot " + cellId() + "`", false);
+            }
+            connection.commit();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

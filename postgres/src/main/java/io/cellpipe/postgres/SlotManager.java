@@ -79,6 +79,23 @@ final class SlotManager {
         return added;
     }
 
+    /** The publication's row filters by table, as PostgreSQL prints them (PostgreSQL 15+; empty without a publication). */
+    java.util.Map<TableId, String> rowFilters(Connection connection) throws SQLException {
+        java.util.Map<TableId, String> filters = new java.util.HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT n.nspname, c.relname, pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) FROM pg_catalog.pg_publication_rel pr"
+                        + " JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid"
+                        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE p.pubname = ? AND pr.prqual IS NOT NULL")) {
+            statement.setString(1, publication);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    filters.put(new TableId(rows.getString(1), rows.getString(2)), rows.getString(3));
+                }
+            }
+        }
+        return filters;
+    }
+
     private List<TableId> added(Connection connection, List<TableId> tables) throws SQLException {
         java.util.Set<TableId> published = new java.util.HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(
