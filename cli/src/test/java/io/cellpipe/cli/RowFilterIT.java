@@ -37,7 +37,7 @@ class RowFilterIT {
     private static void createTables(EmbeddedCell cell) {
         CapturedCells.createMarkerTable(cell);
         cell.execute("CREATE TABLE namespaces (id bigint PRIMARY KEY, name text)",
-                "CREATE TABLE projects (id bigint PRIMARY KEY, namespace_id bigint, name text)",
+                "CREATE TABLE projects (id bigint PRIMARY KEY, namespace_id bigint, name text, description text)",
                 "CREATE TABLE issues (id bigint PRIMARY KEY, visibility_level int NOT NULL, title text)",
                 "ALTER TABLE issues REPLICA IDENTITY FULL",
                 "INSERT INTO namespaces VALUES (10, 'internal-a'), (20, 'internal-b'), (30, 'internal-c'), (40, 'outside-zk8-40')",
@@ -123,7 +123,10 @@ class RowFilterIT {
     void valuesFiltersAreAppliedByTheCaptureProcessOnPostgres14(@TempDir Path dir) throws Exception {
         try (EmbeddedCell cell = EmbeddedCell.start(14)) {
             createTables(cell);
-            cell.execute("ALTER TABLE issues REPLICA IDENTITY DEFAULT");
+            cell.execute("ALTER TABLE issues REPLICA IDENTITY DEFAULT",
+                    // the old row tells that project 2 enters the filter, and holds the TOASTed description the update does not send
+                    "ALTER TABLE projects REPLICA IDENTITY FULL",
+                    "UPDATE projects SET description = (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g) WHERE id = 2");
             PipelineConfig config = config(dir, cell, rowFilters(valuesFile(dir), false) + "    \"public.issues\": { column: visibility_level,"
                     + " values_file: \"" + Files.writeString(dir.resolve("public.csv"), "0\n") + "\" }\n");
             Path warehouse = dir.resolve("w.duckdb");
@@ -136,6 +139,8 @@ class RowFilterIT {
                 assertMatches(destination, config);
             }
             assertFiltered(dir, warehouse);
+            assertThat(new WarehouseFile(warehouse).row("SELECT length(description) AS length FROM public.projects WHERE id = 2"))
+                    .containsEntry("length", 400L * 32);
 
             // a SQL predicate cannot be evaluated by the capture process: refused on 14, with the way out
             PipelineConfig predicate = config(dir, cell, rowFilters(valuesFile(dir), true));

@@ -9,14 +9,17 @@ import java.util.Set;
  * A values row filter applied to the stream of one relation shape, on the source rows (before
  * column policies). An update whose new row is outside the filter becomes a delete of its key
  * unless its old row is known to have been outside too, so a row that leaves the filter leaves
- * the warehouse; a delete is passed on unless its old row is known to be outside.
+ * the warehouse; one whose old row is known to have been outside and whose new row is inside
+ * becomes an insert; a delete is passed on unless its old row is known to be outside.
  */
 final class StreamRowFilter {
     enum Decision {
         KEEP,
         SKIP,
         /** Publish a delete of the row's key instead. */
-        DELETE
+        DELETE,
+        /** The row enters the filter: publish an insert of the whole new row (see {@link #entering}). */
+        INSERT
     }
 
     private final int position;
@@ -56,7 +59,7 @@ final class StreamRowFilter {
 
     Decision update(RowImage before, RowImage after) {
         if (admits(after)) {
-            return Decision.KEEP;
+            return before != null && oldRowHasColumn && !admits(before) ? Decision.INSERT : Decision.KEEP;
         }
         if (before != null && oldRowHasColumn && !admits(before)) {
             return Decision.SKIP;
@@ -66,6 +69,29 @@ final class StreamRowFilter {
 
     Decision delete(RowImage before) {
         return oldRowHasColumn && !admits(before) ? Decision.SKIP : Decision.KEEP;
+    }
+
+    /**
+     * The new row of an update that enters the filter, with the TOASTed values the update did not
+     * change (and so did not send) taken from the old row, which carries them when it carries the
+     * filter column (REPLICA IDENTITY FULL): the warehouse has no earlier version to keep them from.
+     */
+    static RowImage entering(RowImage before, RowImage after) {
+        String[] values = new String[after.size()];
+        boolean[] unchanged = null;
+        for (int i = 0; i < values.length; i++) {
+            if (!after.isUnchangedToast(i)) {
+                values[i] = after.value(i);
+            } else if (!before.isUnchangedToast(i)) {
+                values[i] = before.value(i);
+            } else {
+                if (unchanged == null) {
+                    unchanged = new boolean[values.length];
+                }
+                unchanged[i] = true;
+            }
+        }
+        return new RowImage(values, unchanged);
     }
 
     /** The row's key columns only, as a delete under {@code REPLICA IDENTITY DEFAULT} carries them. */

@@ -85,6 +85,7 @@ final class TransactionAssembler {
                     case KEEP -> add(update.xid(), Change.update(table.schema(), table.apply(before), table.apply(after)));
                     case DELETE -> add(update.xid(), Change.delete(table.schema(),
                             table.apply(before != null ? before : StreamRowFilter.keyOf(table.source(), after))));
+                    case INSERT -> add(update.xid(), Change.insert(table.schema(), table.apply(StreamRowFilter.entering(before, after))));
                     case SKIP -> {
                         // outside the filter before and after
                     }

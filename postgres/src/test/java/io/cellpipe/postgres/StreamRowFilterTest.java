@@ -34,7 +34,9 @@ class StreamRowFilterTest {
         assertThat(filter.admits(RowImage.of("1", "40", "a"))).isFalse();
         assertThat(filter.admits(RowImage.of("1", null, "a"))).isFalse();
         assertThat(filter.update(RowImage.of("1", "10", "a"), RowImage.of("1", "20", "a"))).isEqualTo(StreamRowFilter.Decision.KEEP);
-        assertThat(filter.update(RowImage.of("1", "40", "a"), RowImage.of("1", "10", "a"))).isEqualTo(StreamRowFilter.Decision.KEEP);
+        assertThat(filter.update(RowImage.of("1", "40", "a"), RowImage.of("1", "10", "a"))).isEqualTo(StreamRowFilter.Decision.INSERT);
+        RowImage unchangedName = new RowImage(new String[] {"1", "10", null}, new boolean[] {false, false, true});
+        assertThat(StreamRowFilter.entering(RowImage.of("1", "40", "long text"), unchangedName)).isEqualTo(RowImage.of("1", "10", "long text"));
         assertThat(filter.update(RowImage.of("1", "10", "a"), RowImage.of("1", "40", "a"))).isEqualTo(StreamRowFilter.Decision.DELETE);
         assertThat(filter.update(RowImage.of("1", "40", "a"), RowImage.of("1", "50", "b"))).isEqualTo(StreamRowFilter.Decision.SKIP);
         assertThat(filter.delete(RowImage.of("1", "40", "a"))).isEqualTo(StreamRowFilter.Decision.SKIP);
