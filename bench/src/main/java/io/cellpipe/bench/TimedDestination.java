@@ -5,6 +5,7 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.verify.VerifyRow;
@@ -65,6 +66,16 @@ final class TimedDestination implements Destination {
     @Override
     public Map<String, Map<String, String>> stoppedTables() {
         return delegate.stoppedTables();
+    }
+
+    @Override
+    public Map<String, KeyFingerprint> hashKeys() {
+        return delegate.hashKeys();
+    }
+
+    @Override
+    public void recordHashKeys(List<KeyFingerprint> keys) {
+        delegate.recordHashKeys(keys);
     }
 
     @Override

@@ -157,6 +157,7 @@ final class Assembly {
         config.privacy().keys().forEach((category, key) -> keys.append(keys.isEmpty() ? "" : ", ").append(category).append(' ')
                 .append(key.fingerprint()));
         return config.privacy().columns().size() + " column policies, unmatched columns " + config.privacy().defaultPolicy()
+                + ", " + config.privacy().rowFilters().size() + " row filters"
                 + (keys.isEmpty() ? "" : ", hash keys (fingerprints): " + keys);
     }
 }

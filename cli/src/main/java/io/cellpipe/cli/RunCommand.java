@@ -13,6 +13,7 @@ import io.cellpipe.core.spi.Destination;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -34,6 +35,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Forget what the warehouse holds for these cells and copy them again (after a lost slot).")
     List<String> resnapshot = List.of();
 
+    @Option(names = "--rehash",
+            description = "Accept hash keys that differ from the ones the warehouse was hashed with: record them and copy every cell again.")
+    boolean rehash;
+
     @Option(names = "--progress-interval", defaultValue = "30s",
             description = "How often to log per-cell progress, snapshots with rows/s and ETA (e.g. 30s).",
             converter = DurationConverter.class)
@@ -48,7 +53,9 @@ final class RunCommand implements Callable<Integer> {
         try (Alerts alerts = Assembly.alerts(pipelineConfig);
                 Destination destination = Assembly.destination(pipelineConfig.destination());
                 Pipeline pipeline = Assembly.pipeline(destination, pipelineConfig, meters)) {
-            for (String cell : resnapshot) {
+            List<String> recopy = new ArrayList<>(resnapshot);
+            HashKeyGuard.check(pipelineConfig, destination, rehash).stream().filter(cell -> !recopy.contains(cell)).forEach(recopy::add);
+            for (String cell : recopy) {
                 log.info("{}: forgetting the warehouse checkpoint; the cell is copied again", cell);
                 destination.beginSnapshot(cell, List.of());
             }

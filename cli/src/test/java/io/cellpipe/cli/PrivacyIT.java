@@ -53,7 +53,7 @@ class PrivacyIT {
      * needle is shorter than 7 bytes: a 3-byte one turns up by chance in a few MB of compressed data.
      */
     private static final List<String> SENSITIVE = List.of("zq7.alice", "zq7.bob", "zq7.carol", "zq7.bulk", "Zq7 Liddell", "Zq7 Builder",
-            "Zq7 Carol", "Zq7 Bulk", "10.77.66.55", "10.77.66.56", "10.77.66.99", "pw-zq7-", "tok-zq7-");
+            "Zq7 Carol", "Zq7 Bulk", "10.77.66.55", "10.77.66.56", "10.77.66.99", "pw-zq7-", "tok-zq7-", "sess-zq7-");
     private static final String VISIBLE = "visible-kept-value-k4x";
 
     private static List<EmbeddedCell> cells;
@@ -69,7 +69,10 @@ class PrivacyIT {
                             + " ip_address inet, login_token text, note text, age int)",
                     "CREATE TABLE contacts (id int PRIMARY KEY, email varchar(200), ip_address inet, note text)",
                     // The old row travels in full on update and delete: its values must be transformed too.
-                    "ALTER TABLE contacts REPLICA IDENTITY FULL");
+                    "ALTER TABLE contacts REPLICA IDENTITY FULL",
+                    // a hashed key: the warehouse sorts by the hashes, which verification must follow
+                    "CREATE TABLE sessions (token text PRIMARY KEY, user_id int NOT NULL)",
+                    "INSERT INTO sessions SELECT 'sess-zq7-' || g, g FROM generate_series(1, 40) g");
         }
         cells.get(0).execute(
                 "INSERT INTO users VALUES (1, 'Zq7.Alice@Example.com ', 'Zq7 Liddell', 'pw-zq7-aaaa', '10.77.66.55', 'tok-zq7-1', '"
@@ -99,6 +102,7 @@ class PrivacyIT {
                     "*.*.ip_address": hash:ip
                     "public.users.name": redact
                     "public.users.login_token": hash
+                    "public.sessions.token": hash
                   default: keep
                 """.formatted(DEFAULT_KEY, emailKey, IP_KEY);
     }
@@ -139,6 +143,8 @@ class PrivacyIT {
         assertThat(file.row("SELECT ip_address, name, login_token FROM public.users WHERE _cell_id = 'cell-1' AND id = 2"))
                 .containsEntry("ip_address", hmac(IP_KEY, "10.77.66.99")).containsEntry("name", "[redacted]")
                 .containsEntry("login_token", hmac(DEFAULT_KEY, "tok-zq7-2b"));
+        assertThat(file.row("SELECT user_id FROM public.sessions WHERE _cell_id = 'cell-2' AND token = '" + hmac(DEFAULT_KEY, "sess-zq7-7")
+                + "'")).containsEntry("user_id", 99);
         assertThat(file.rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'users'"))
                 .extracting(row -> row.get("column_name")).doesNotContain("encrypted_password");
 
@@ -204,7 +210,9 @@ class PrivacyIT {
         cells.get(1).execute(
                 "UPDATE users SET email = '  ZQ7.Alice@Example.com', login_token = 'tok-zq7-4' WHERE id = 1",
                 "UPDATE users SET email = 'zq7.alice@example.com' WHERE id = 1",
-                "UPDATE contacts SET ip_address = '10.77.66.55' WHERE id = 7");
+                "UPDATE contacts SET ip_address = '10.77.66.55' WHERE id = 7",
+                "UPDATE sessions SET user_id = 99 WHERE token = 'sess-zq7-7'", "DELETE FROM sessions WHERE token = 'sess-zq7-8'",
+                "INSERT INTO sessions VALUES ('sess-zq7-new', 41)");
     }
 
     static String hmac(String key, String value) throws Exception {
@@ -223,7 +231,7 @@ class PrivacyIT {
         return found;
     }
 
-    private static boolean containsIgnoreCase(byte[] haystack, String needle) {
+    static boolean containsIgnoreCase(byte[] haystack, String needle) {
         byte[] pattern = needle.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
         outer:
         for (int i = 0; i + pattern.length <= haystack.length; i++) {
@@ -241,7 +249,7 @@ class PrivacyIT {
         return false;
     }
 
-    private static ListAppender<ILoggingEvent> captureLog() {
+    static ListAppender<ILoggingEvent> captureLog() {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.setName("privacy-it");
@@ -251,7 +259,7 @@ class PrivacyIT {
         return appender;
     }
 
-    private static void detach(ListAppender<ILoggingEvent> appender) {
+    static void detach(ListAppender<ILoggingEvent> appender) {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
         ((Logger) LoggerFactory.getLogger("io.cellpipe")).setLevel(null);
         appender.stop();

@@ -31,6 +31,7 @@ final class ControlTables {
                 for (String sql : DuckDbCrossCellQueries.createSql()) {
                     SqlTransaction.execute(connection, sql);
                 }
+                SqlTransaction.execute(connection, PrivacyKeys.createSql());
                 return null;
             });
         } catch (SQLException e) {

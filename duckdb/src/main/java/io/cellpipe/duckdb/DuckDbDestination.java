@@ -8,6 +8,7 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.verify.VerifyRow;
@@ -122,6 +123,26 @@ public final class DuckDbDestination implements Destination {
             return StoppedTables.read(connection);
         } catch (SQLException e) {
             throw new WarehouseException("cannot read the stopped tables of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, KeyFingerprint> hashKeys() {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return PrivacyKeys.read(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read " + PrivacyKeys.TABLE + " of the DuckDB warehouse " + warehouse.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void recordHashKeys(List<KeyFingerprint> keys) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            PrivacyKeys.record(connection, keys);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot record the hash key fingerprints in " + PrivacyKeys.TABLE + " of the DuckDB warehouse "
+                    + warehouse.path() + ": " + e.getMessage(), e);
         }
     }
 

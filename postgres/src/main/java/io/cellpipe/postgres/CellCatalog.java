@@ -4,10 +4,12 @@ import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.spi.CaptureException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -121,6 +123,20 @@ final class CellCatalog {
         return keys;
     }
 
+    /**
+     * The columns PostgreSQL logs to identify an updated or deleted row, which a publication's
+     * column list must include: the primary key, the replica identity index, every column (FULL),
+     * or none (NOTHING, or DEFAULT without a primary key).
+     */
+    Set<String> replicaIdentityColumns(CatalogTable table) throws SQLException {
+        return switch (table.replicaIdentity()) {
+            case 'd' -> indexColumns(table.oid(), "i.indisprimary");
+            case 'i' -> indexColumns(table.oid(), "i.indisreplident");
+            case 'f' -> schema(table).columns().stream().map(Column::name).collect(java.util.stream.Collectors.toSet());
+            default -> Set.of();
+        };
+    }
+
     private Set<String> indexColumns(long oid, String which) throws SQLException {
         Set<String> keys = new HashSet<>();
         String sql = "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a"
@@ -134,6 +150,89 @@ final class CellCatalog {
             }
         }
         return keys;
+    }
+
+    /**
+     * The values of a row filter as PostgreSQL spells them as the column's type (the text pgoutput
+     * sends), so {@code 007} in a file matches an integer 7 in the stream.
+     *
+     * @throws CaptureException (not retriable) naming the column or the value when the table has no
+     *     such column or a value is not of its type
+     */
+    Set<String> canonicalValues(CatalogTable table, String column, List<String> values, String where) throws SQLException {
+        String type;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.format_type(atttypid, atttypmod)"
+                + " FROM pg_catalog.pg_attribute WHERE attrelid = ?::oid AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
+            statement.setLong(1, table.oid());
+            statement.setString(2, column);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new CaptureException(where + ": " + table.id() + " has no column " + column
+                            + "; name one of its columns in privacy.row_filters", false);
+                }
+                type = rows.getString(1);
+            }
+        }
+        Set<String> canonical = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT CAST(v AS " + type + ") FROM unnest(?::text[]) v")) {
+            statement.setArray(1, connection.createArrayOf("text", values.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    canonical.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("22")) {
+                throw new CaptureException(where + ": a value is not a valid " + type + " for column " + column + " of "
+                        + table.id() + ": " + e.getMessage() + "; fix the values file", false, e);
+            }
+            throw e;
+        }
+        return canonical;
+    }
+
+    /**
+     * The columns a row filter refers to, as PostgreSQL records them for a publication: found by
+     * creating a publication {@code probe} with the filter in a transaction that is rolled back.
+     *
+     * @throws CaptureException (not retriable) with PostgreSQL's reason when it refuses the filter
+     *     (a syntax error, a column that does not exist, a function a publication may not call)
+     */
+    Set<String> rowFilterColumns(CatalogTable table, String filter, String probe, String where) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            try {
+                statement.execute("CREATE PUBLICATION " + TableId.quote(probe) + " FOR TABLE " + table.id().quoted() + " WHERE (" + filter
+                        + ") WITH (publish_via_partition_root = true)");
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && (e.getSQLState().startsWith("42") && !"42501".equals(e.getSQLState())
+                        || e.getSQLState().startsWith("0A"))) {
+                    throw new CaptureException(where + " is not a row filter PostgreSQL accepts for " + table.id() + ": "
+                            + e.getMessage(), false, e);
+                }
+                throw e;
+            }
+            Set<String> columns = new HashSet<>();
+            try (PreparedStatement query = connection.prepareStatement("""
+                    SELECT a.attname FROM pg_catalog.pg_depend d
+                    JOIN pg_catalog.pg_publication_rel pr ON d.classid = 'pg_catalog.pg_publication_rel'::regclass AND d.objid = pr.oid
+                    JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                    WHERE p.pubname = ? AND d.refobjid = ?::oid AND d.refobjsubid > 0""")) {
+                query.setString(1, probe);
+                query.setLong(2, table.oid());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        columns.add(rows.getString(1));
+                    }
+                }
+            }
+            return columns;
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
     }
 
     /** The relations holding a table's rows: itself, or the leaf partitions of a partitioned table. */

@@ -70,21 +70,47 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
         if (policy == null) {
             policy = policies.forTable(table);
         }
+        Rows rows;
         try {
             Statement statement = connection.createStatement();
             statement.setFetchSize(FETCH_SIZE);
-            return new Rows(statement, statement.executeQuery(query(policy)), policy);
+            rows = new Rows(statement, statement.executeQuery(query(policy, RowFilterSql.of(policies.config().rowFilter(table.id())))), policy);
         } catch (SQLException e) {
             throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
         }
+        return hashesKey(policy) ? sortedByKey(policy.schema(), rows) : rows;
+    }
+
+    /** Whether a key column is hashed (or redacted): the cell then cannot sort rows the way the warehouse does. */
+    private static boolean hashesKey(TablePolicy policy) {
+        for (int i = 0; i < policy.schema().columns().size(); i++) {
+            if (policy.schema().columns().get(i).key() && !policy.keepsValue(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The warehouse holds a hashed key's hashes and sorts by them; the cell can only sort by the
+     * values. So such a table's rows are read whole and sorted here, in memory, by the transformed key.
+     */
+    private static Iterator<VerifyRow> sortedByKey(TableSchema schema, Rows rows) {
+        List<VerifyRow> all = new ArrayList<>();
+        rows.forEachRemaining(all::add);
+        all.sort(io.cellpipe.core.verify.TableComparator.keyOrder(schema));
+        return all.iterator();
     }
 
     static String query(TableSchema table) {
-        return query(ColumnPolicies.none().forTable(table));
+        return query(ColumnPolicies.none().forTable(table), null);
     }
 
-    /** Selects the columns of the policy's schema; a hashed or redacted one as the stream sends it, to be transformed here. */
-    static String query(TablePolicy policy) {
+    /**
+     * Selects the columns of the policy's schema, of the rows {@code rowFilter} (SQL, or null for
+     * all) admits; a hashed or redacted one as the stream sends it, to be transformed here.
+     */
+    static String query(TablePolicy policy, String rowFilter) {
         TableSchema table = policy.source();
         List<String> selected = new ArrayList<>();
         List<String> order = new ArrayList<>();
@@ -97,7 +123,8 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
                 order.add(orderBy(column, name));
             }
         }
-        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t ORDER BY " + String.join(", ", order);
+        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t" + (rowFilter == null ? "" : " WHERE (" + rowFilter
+                + ")") + " ORDER BY " + String.join(", ", order);
     }
 
     private static String canonical(Column column, String name) {

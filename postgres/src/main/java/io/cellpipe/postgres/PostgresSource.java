@@ -52,21 +52,59 @@ public final class PostgresSource implements Source {
             List<CellCatalog.CatalogTable> tables = catalog.tables(options.tables());
             warnAboutTablesWithoutIdentity(tables);
             checkPolicies(catalog, tables);
-            List<TableId> added = slots.ensurePublication(connection, tables.stream().map(CellCatalog.CatalogTable::id).toList());
+            PublicationPlanner.Plan plan = new PublicationPlanner(cellId(), serverVersion, catalog, options.policies())
+                    .plan(tables, slots.publication() + "_probe");
+            List<TableId> added = publish(connection, serverVersion, plan, context.checkpoint().isPresent());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
                 // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
                 log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
                         + " Copy them with `cellpipe run --resnapshot {}`", cellId(), added, cellId());
             }
             try (Connection replication = connector.openReplication()) {
-                Lsn start = startingPoint(context, connection, replication, catalog, tables);
+                Lsn start = startingPoint(context, connection, replication, catalog, tables, plan.rowFilters());
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
                 ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
-                        slots.publication(), options.policies());
+                        slots.publication(), options.policies(), plan.rowFilters());
                 reader.stream(context, start, Preflight.protocolVersion(serverVersion));
             }
         } catch (SQLException e) {
             throw classify(e);
+        }
+    }
+
+    /**
+     * Sets the publication in a transaction that is rolled back, refusing to start, when a SQL
+     * predicate row filter is new or changed for a cell that streams from a checkpoint: PostgreSQL
+     * decodes the changes committed before the publication changed with the publication as it was,
+     * so they would be streamed unfiltered. A re-copy starts a new slot after the change. (A values
+     * filter is applied by the capture process too, so it may change while streaming.)
+     */
+    private List<TableId> publish(Connection connection, int serverVersion, PublicationPlanner.Plan plan, boolean streaming)
+            throws SQLException {
+        if (serverVersion < PublicationPlanner.ROW_FILTERS_VERSION || !streaming) {
+            return slots.ensurePublication(connection, plan.published());
+        }
+        connection.setAutoCommit(false);
+        try {
+            java.util.Map<TableId, String> before = slots.rowFilters(connection);
+            List<TableId> added = slots.ensurePublication(connection, plan.published());
+            java.util.Map<TableId, String> after = slots.rowFilters(connection);
+            List<TableId> changed = plan.published().stream().map(PublishedTable::id)
+                    .filter(table -> options.policies().config().rowFilter(table) instanceof io.cellpipe.core.privacy.RowFilter.Predicate)
+                    .filter(table -> !java.util.Objects.equals(before.get(table), after.get(table))).toList();
+            if (!changed.isEmpty()) {
+                connection.rollback();
+                throw new CaptureException(cellId() + ": the where row filter of " + changed + " is new or changed. Changes since the"
+                        + " warehouse's checkpoint were published without it and would be loaded unfiltered, so the publication was left"
+                        + " as it was. Apply it with a re-copy: `cellpipe run --resnapshot " + cellId() + "`", false);
+            }
+            connection.commit();
+            return added;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 
@@ -79,7 +117,7 @@ public final class PostgresSource implements Source {
     }
 
     private Lsn startingPoint(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
-            List<CellCatalog.CatalogTable> tables) throws Exception {
+            List<CellCatalog.CatalogTable> tables, CellRowFilters rowFilters) throws Exception {
         Optional<CellCheckpoint> checkpoint = context.checkpoint();
         if (checkpoint.isPresent()) {
             SlotManager.SlotState state = slots.state(connection);
@@ -91,11 +129,11 @@ public final class PostgresSource implements Source {
             }
             return checkpoint.get().lsn();
         }
-        return snapshot(context, connection, replication, catalog, tables);
+        return snapshot(context, connection, replication, catalog, tables, rowFilters);
     }
 
     private Lsn snapshot(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,
-            List<CellCatalog.CatalogTable> tables) throws Exception {
+            List<CellCatalog.CatalogTable> tables, CellRowFilters rowFilters) throws Exception {
         slots.drop(connection);
         SlotManager.CreatedSlot slot = slots.create(replication);
         context.state(CellState.SNAPSHOTTING, "copying " + tables.size() + " tables as of " + slot.consistentPoint());
@@ -107,7 +145,7 @@ public final class PostgresSource implements Source {
             TablePolicy policy = options.policies().forTable(catalog.schema(table));
             schemas.add(policy.schema());
             List<TableId> relations = catalog.storageRelations(table);
-            chunks.addAll(SnapshotCopier.plan(policy, relations, catalog, options.capture().snapshotChunkPages()));
+            chunks.addAll(SnapshotCopier.plan(policy, rowFilters.sql(table.id()), relations, catalog, options.capture().snapshotChunkPages()));
             long estimate = 0;
             for (TableId relation : relations) {
                 estimate += catalog.estimatedRows(relation);

@@ -39,6 +39,7 @@ final class ReplicationReader {
     private final String slot;
     private final String publication;
     private final ColumnPolicies policies;
+    private final CellRowFilters rowFilters;
     private final PgoutputDecoder decoder = new PgoutputDecoder();
 
     private Lsn lastOffered = Lsn.ZERO;
@@ -53,8 +54,9 @@ final class ReplicationReader {
     private Lsn currentAfter = Lsn.ZERO;
 
     ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String slot,
-            String publication, ColumnPolicies policies) {
+            String publication, ColumnPolicies policies, CellRowFilters rowFilters) {
         this.policies = policies;
+        this.rowFilters = rowFilters;
         this.cellId = cellId;
         this.capture = capture;
         this.connection = connection;
@@ -76,7 +78,8 @@ final class ReplicationReader {
                 .withSlotOption("messages", "true")
                 .withStatusInterval((int) capture.statusInterval().toSeconds(), TimeUnit.SECONDS)
                 .start();
-        TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory(), policies);
+        TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory(), policies,
+                rowFilters);
         try {
             while (context.running()) {
                 ByteBuffer message = stream.readPending();

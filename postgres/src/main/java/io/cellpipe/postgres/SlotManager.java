@@ -42,14 +42,17 @@ final class SlotManager {
     }
 
     /**
-     * Creates the publication or sets its table list; partitions publish under their root.
-     * Returns the tables that were not in an existing publication before (none for a new one).
+     * Creates the publication or sets its table list, column lists and row filters included (SET
+     * TABLE replaces all of them, so a changed policy takes effect at the next start); partitions
+     * publish under their root. Returns the tables that were not in an existing publication before
+     * (none for a new one).
      */
-    List<TableId> ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
-        if (tables.isEmpty()) {
+    List<TableId> ensurePublication(Connection connection, List<PublishedTable> published) throws SQLException {
+        if (published.isEmpty()) {
             throw new CaptureException(cellId + ": no table matches tables.include (minus tables.exclude); nothing to capture", false);
         }
-        String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
+        List<TableId> tables = published.stream().map(PublishedTable::id).toList();
+        String list = published.stream().map(PublishedTable::sql).collect(Collectors.joining(", "));
         boolean exists;
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
             statement.setString(1, publication);
@@ -74,6 +77,23 @@ final class SlotManager {
             throw e;
         }
         return added;
+    }
+
+    /** The publication's row filters by table, as PostgreSQL prints them (PostgreSQL 15+; empty without a publication). */
+    java.util.Map<TableId, String> rowFilters(Connection connection) throws SQLException {
+        java.util.Map<TableId, String> filters = new java.util.HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT n.nspname, c.relname, pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) FROM pg_catalog.pg_publication_rel pr"
+                        + " JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid"
+                        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE p.pubname = ? AND pr.prqual IS NOT NULL")) {
+            statement.setString(1, publication);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    filters.put(new TableId(rows.getString(1), rows.getString(2)), rows.getString(3));
+                }
+            }
+        }
+        return filters;
     }
 
     private List<TableId> added(Connection connection, List<TableId> tables) throws SQLException {

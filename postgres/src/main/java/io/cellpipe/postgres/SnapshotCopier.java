@@ -41,9 +41,10 @@ final class SnapshotCopier {
 
     /**
      * One ctid range of one storage relation; {@code endPage} < 0 means to the end. {@code policy}
-     * maps the copied columns (those of its schema, in the source's names) onto the loaded table.
+     * maps the copied columns (those of its schema, in the source's names) onto the loaded table;
+     * {@code rowFilter}, a SQL condition or null, selects the rows copied.
      */
-    record Chunk(TablePolicy policy, TableId relation, long startPage, long endPage) {
+    record Chunk(TablePolicy policy, TableId relation, long startPage, long endPage, String rowFilter) {
         /** The table as loaded. */
         TableSchema table() {
             return policy.schema();
@@ -55,7 +56,8 @@ final class SnapshotCopier {
                 columns.append(columns.isEmpty() ? "" : ", ").append(TableId.quote(column.name()));
             }
             String range = "ctid >= '(" + startPage + ",0)'::tid" + (endPage < 0 ? "" : " AND ctid < '(" + endPage + ",0)'::tid");
-            return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + ") TO STDOUT";
+            String filter = rowFilter == null ? "" : " AND (" + rowFilter + ")";
+            return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + filter + ") TO STDOUT";
         }
     }
 
@@ -66,16 +68,17 @@ final class SnapshotCopier {
         this.chunkPages = chunkPages;
     }
 
-    static List<Chunk> plan(TablePolicy table, List<TableId> relations, CellCatalog catalog, int chunkPages) throws SQLException {
+    static List<Chunk> plan(TablePolicy table, String rowFilter, List<TableId> relations, CellCatalog catalog, int chunkPages)
+            throws SQLException {
         List<Chunk> chunks = new ArrayList<>();
         for (TableId relation : relations) {
             long pages = catalog.pages(relation);
             long start = 0;
             while (start + chunkPages < pages) {
-                chunks.add(new Chunk(table, relation, start, start + chunkPages));
+                chunks.add(new Chunk(table, relation, start, start + chunkPages, rowFilter));
                 start += chunkPages;
             }
-            chunks.add(new Chunk(table, relation, start, -1));
+            chunks.add(new Chunk(table, relation, start, -1, rowFilter));
         }
         return chunks;
     }

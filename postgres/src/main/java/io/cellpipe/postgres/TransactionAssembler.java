@@ -18,7 +18,8 @@ import java.util.Map;
  * arrive in blocks interleaved with others and are buffered per top-level transaction until their
  * Stream Commit. Either way a buffer spills to disk past its memory budget. Column policies are applied to every
  * row image before its change is created, so neither a buffer nor its spill file holds a value
- * that a policy drops, hashes or redacts (architecture invariant 6).
+ * that a policy drops, hashes or redacts (architecture invariant 6). A values row filter is applied
+ * here too, before the policies (see {@link StreamRowFilter}).
  */
 final class TransactionAssembler {
     private final String cellId;
@@ -26,15 +27,22 @@ final class TransactionAssembler {
     private final Path spillDirectory;
     private final long memoryBudget;
     private final ColumnPolicies policies;
-    /** Per relation, the policy of its current shape: computed once per Relation message, so a change only maps values. */
-    private final Map<Integer, TablePolicy> relations = new HashMap<>();
+    private final CellRowFilters rowFilters;
+    /** Per relation, the policy and row filter of its current shape: computed once per Relation message, so a change only maps values. */
+    private final Map<Integer, CapturedRelation> relations = new HashMap<>();
     private final Map<Long, ChangeBuffer> streamed = new HashMap<>();
     private ChangeBuffer current;
     private long currentXid;
     private long streamXid;
 
-    TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget, ColumnPolicies policies) {
+    /** A relation's shape as captured: its column policies, and its row filter (null for none). */
+    private record CapturedRelation(TablePolicy policy, StreamRowFilter filter) {
+    }
+
+    TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget, ColumnPolicies policies,
+            CellRowFilters rowFilters) {
         this.policies = policies;
+        this.rowFilters = rowFilters;
         this.cellId = cellId;
         this.catalog = catalog;
         this.spillDirectory = spillDirectory;
@@ -53,23 +61,47 @@ final class TransactionAssembler {
                 current = null;
                 return transaction;
             }
-            case PgoutputMessage.Relation relation -> relations.put(relation.relationId(), policies.forTable(catalog.schema(relation)));
+            case PgoutputMessage.Relation relation -> {
+                TablePolicy policy = policies.forTable(catalog.schema(relation));
+                StreamRowFilter filter = StreamRowFilter.of(cellId, rowFilters.inProcess(policy.source().id()), policy.source(), relation);
+                relations.put(relation.relationId(), new CapturedRelation(policy, filter));
+            }
             case PgoutputMessage.Insert insert -> {
-                TablePolicy table = table(insert.relationId());
-                add(insert.xid(), Change.insert(table.schema(), table.apply(fit(table, insert.after()))));
+                CapturedRelation captured = captured(insert.relationId());
+                TablePolicy table = captured.policy();
+                RowImage after = fit(table, insert.after());
+                if (captured.filter() == null || captured.filter().admits(after)) {
+                    add(insert.xid(), Change.insert(table.schema(), table.apply(after)));
+                }
             }
             case PgoutputMessage.Update update -> {
-                TablePolicy table = table(update.relationId());
-                RowImage before = update.before() == null ? null : table.apply(fit(table, update.before()));
-                add(update.xid(), Change.update(table.schema(), before, table.apply(fit(table, update.after()))));
+                CapturedRelation captured = captured(update.relationId());
+                TablePolicy table = captured.policy();
+                RowImage before = update.before() == null ? null : fit(table, update.before());
+                RowImage after = fit(table, update.after());
+                StreamRowFilter.Decision decision = captured.filter() == null ? StreamRowFilter.Decision.KEEP
+                        : captured.filter().update(before, after);
+                switch (decision) {
+                    case KEEP -> add(update.xid(), Change.update(table.schema(), table.apply(before), table.apply(after)));
+                    case DELETE -> add(update.xid(), Change.delete(table.schema(),
+                            table.apply(before != null ? before : StreamRowFilter.keyOf(table.source(), after))));
+                    case INSERT -> add(update.xid(), Change.insert(table.schema(), table.apply(StreamRowFilter.entering(before, after))));
+                    case SKIP -> {
+                        // outside the filter before and after
+                    }
+                }
             }
             case PgoutputMessage.Delete delete -> {
-                TablePolicy table = table(delete.relationId());
-                add(delete.xid(), Change.delete(table.schema(), table.apply(fit(table, delete.before()))));
+                CapturedRelation captured = captured(delete.relationId());
+                TablePolicy table = captured.policy();
+                RowImage before = fit(table, delete.before());
+                if (captured.filter() == null || captured.filter().delete(before) == StreamRowFilter.Decision.KEEP) {
+                    add(delete.xid(), Change.delete(table.schema(), table.apply(before)));
+                }
             }
             case PgoutputMessage.Truncate truncate -> {
                 for (int relation : truncate.relationIds()) {
-                    add(truncate.xid(), Change.truncate(table(relation).schema()));
+                    add(truncate.xid(), Change.truncate(captured(relation).policy().schema()));
                 }
             }
             case PgoutputMessage.StreamStart start -> {
@@ -130,8 +162,8 @@ final class TransactionAssembler {
         }
     }
 
-    private TablePolicy table(int relationId) {
-        TablePolicy table = relations.get(relationId);
+    private CapturedRelation captured(int relationId) {
+        CapturedRelation table = relations.get(relationId);
         if (table == null) {
             throw new IllegalStateException(cellId + ": change for relation " + relationId + " before its Relation message");
         }

@@ -16,6 +16,9 @@ import io.cellpipe.core.privacy.ColumnPattern;
 import io.cellpipe.core.privacy.ColumnPolicy;
 import io.cellpipe.core.privacy.HashKey;
 import io.cellpipe.core.privacy.Normalization;
+import io.cellpipe.core.privacy.RowFilter;
+import io.cellpipe.core.privacy.ValuesFile;
+import io.cellpipe.core.model.TableId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -229,8 +232,23 @@ public final class ConfigLoader {
     }
 
     private static PrivacyConfig privacy(ConfigSection section) {
+        Map<String, HashKey.Algorithm> algorithms = new LinkedHashMap<>();
+        section.stringMap("algorithm", "category").forEach((category, text) -> {
+            try {
+                algorithms.put(category, HashKey.Algorithm.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw section.error("algorithm." + category, e.getMessage());
+            }
+        });
         Map<String, HashKey> keys = new LinkedHashMap<>();
-        section.stringMap("keys", "category").forEach((category, text) -> keys.put(category, key(section, category, text)));
+        section.stringMap("keys", "category").forEach((category, text) -> keys.put(category,
+                key(section, category, text, algorithms.getOrDefault(category, HashKey.Algorithm.HMAC_SHA256))));
+        for (String category : algorithms.keySet()) {
+            if (!keys.containsKey(category)) {
+                throw section.error("algorithm." + category, "names a key category that privacy.keys does not have; add privacy.keys."
+                        + category + " (the salt)");
+            }
+        }
         Map<String, ColumnPolicy> columns = new LinkedHashMap<>();
         section.stringMap("columns", "pattern").forEach((pattern, text) -> columns.put(pattern, policy(section, pattern, text)));
         ColumnPolicy defaultPolicy = switch (section.optionalString("default", "keep")) {
@@ -246,12 +264,47 @@ public final class ConfigLoader {
                 throw section.error("normalize." + category, e.getMessage());
             }
         });
+        Map<TableId, RowFilter> rowFilters = new LinkedHashMap<>();
+        section.sectionMap("row_filters", "table").forEach((table, filter) -> rowFilters.put(tableId(filter, table), rowFilter(filter)));
         section.finish();
-        return new PrivacyConfig(keys, columns, defaultPolicy, normalization);
+        return new PrivacyConfig(keys, columns, defaultPolicy, normalization, rowFilters);
+    }
+
+    private static TableId tableId(ConfigSection filter, String table) {
+        if (!table.matches("[^.*]+\\.[^.*]+")) {
+            throw filter.error("", "names '" + table + "'; a row filter names one table as schema.table, e.g. public.namespaces");
+        }
+        return TableId.parse(table);
+    }
+
+    /** {@code column} with {@code values_file}, or {@code where}. */
+    private static RowFilter rowFilter(ConfigSection filter) {
+        String column = filter.optionalString("column", null);
+        String valuesFile = filter.optionalString("values_file", null);
+        String where = filter.optionalString("where", null);
+        filter.finish();
+        if (where != null) {
+            if (column != null || valuesFile != null) {
+                throw filter.error("", "has where and column/values_file; use one: where: \"<SQL>\" or column: <name> with values_file: <csv>");
+            }
+            return new RowFilter.Predicate(where);
+        }
+        if (column == null || valuesFile == null) {
+            throw filter.error("", "needs column: <name> with values_file: <csv>, or where: \"<SQL predicate>\"");
+        }
+        Path file = Path.of(valuesFile);
+        try {
+            return new RowFilter.Values(column, file, ValuesFile.read(file, column));
+        } catch (IOException e) {
+            throw filter.error("values_file", "names " + file + ", which cannot be read (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            throw filter.error("values_file", "names " + file + ", which is not a list of values: " + e.getMessage());
+        }
     }
 
     /** A key from its variable's text or from {@code file:/path}; never put the secret into a message. */
-    private static HashKey key(ConfigSection section, String category, String text) {
+    private static HashKey key(ConfigSection section, String category, String text, HashKey.Algorithm algorithm) {
         String secret = text;
         if (text.startsWith("file:")) {
             Path file = Path.of(text.substring("file:".length()));
@@ -262,7 +315,7 @@ public final class ConfigLoader {
             }
         }
         try {
-            return HashKey.of(category, secret);
+            return HashKey.of(category, secret, algorithm);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(section.file() + ": " + e.getMessage());
         }

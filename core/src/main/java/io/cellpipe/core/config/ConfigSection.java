@@ -25,6 +25,8 @@ public final class ConfigSection {
 
     private final String file;
     private final String path;
+    /** The path reported to {@code keysRead}: {@link #path} with a data key replaced by its placeholder. */
+    private final String reportedPath;
     private final JsonNode node;
     private final Function<String, String> environment;
     private final Set<String> known = new LinkedHashSet<>();
@@ -39,9 +41,15 @@ public final class ConfigSection {
      *     or not; this is how docs/configuration.md is checked against the code
      */
     public ConfigSection(String file, String path, JsonNode node, Function<String, String> environment, Consumer<String> keysRead) {
+        this(file, path, path, node, environment, keysRead);
+    }
+
+    private ConfigSection(String file, String path, String reportedPath, JsonNode node, Function<String, String> environment,
+            Consumer<String> keysRead) {
         this.keysRead = keysRead;
         this.file = file;
         this.path = path;
+        this.reportedPath = reportedPath;
         this.node = node == null || node.isNull() || node.isMissingNode() ? null : node;
         this.environment = environment;
         if (this.node != null && !this.node.isObject()) {
@@ -55,7 +63,7 @@ public final class ConfigSection {
 
     public boolean has(String key) {
         if (known.add(key)) {
-            keysRead.accept(child(key).replaceAll("\\[\\d+]", "[]"));
+            keysRead.accept(reported(key));
         }
         return node != null && node.has(key) && !node.get(key).isNull();
     }
@@ -199,7 +207,7 @@ public final class ConfigSection {
      */
     public java.util.LinkedHashMap<String, String> stringMap(String key, String placeholder) {
         boolean present = has(key);
-        keysRead.accept(child(key).replaceAll("\\[\\d+]", "[]") + ".<" + placeholder + ">");
+        keysRead.accept(reported(key) + ".<" + placeholder + ">");
         java.util.LinkedHashMap<String, String> result = new java.util.LinkedHashMap<>();
         if (!present) {
             return result;
@@ -220,9 +228,32 @@ public final class ConfigSection {
         return result;
     }
 
+    /**
+     * A mapping whose keys are data ({@code privacy.row_filters}) and whose values are mappings, in
+     * file order. Each section reports its keys as {@code key.<placeholder>.name}.
+     */
+    public java.util.LinkedHashMap<String, ConfigSection> sectionMap(String key, String placeholder) {
+        boolean present = has(key);
+        java.util.LinkedHashMap<String, ConfigSection> result = new java.util.LinkedHashMap<>();
+        if (!present) {
+            return result;
+        }
+        JsonNode value = node.get(key);
+        if (!value.isObject()) {
+            throw error(key, "must be a mapping of " + placeholder + " to settings");
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            result.put(field.getKey(), new ConfigSection(file, child(key) + ".\"" + field.getKey() + "\"", reported(key) + ".<" + placeholder + ">",
+                    field.getValue(), environment, keysRead));
+        }
+        return result;
+    }
+
     public ConfigSection section(String key) {
         has(key);
-        return new ConfigSection(file, child(key), node == null ? null : node.get(key), environment, keysRead);
+        return new ConfigSection(file, child(key), reported(key), node == null ? null : node.get(key), environment, keysRead);
     }
 
     public List<ConfigSection> sections(String key) {
@@ -235,7 +266,7 @@ public final class ConfigSection {
         }
         List<ConfigSection> result = new ArrayList<>();
         for (int i = 0; i < value.size(); i++) {
-            result.add(new ConfigSection(file, child(key) + "[" + i + "]", value.get(i), environment, keysRead));
+            result.add(new ConfigSection(file, child(key) + "[" + i + "]", reported(key) + "[]", value.get(i), environment, keysRead));
         }
         return result;
     }
@@ -272,6 +303,10 @@ public final class ConfigSection {
 
     public ConfigException error(String key, String problem) {
         return new ConfigException(file + ": " + child(key) + " " + problem);
+    }
+
+    private String reported(String key) {
+        return (reportedPath.isEmpty() ? key : reportedPath + "." + key).replaceAll("\\[\\d+]", "[]");
     }
 
     private String child(String key) {

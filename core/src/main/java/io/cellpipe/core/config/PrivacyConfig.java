@@ -2,10 +2,12 @@ package io.cellpipe.core.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.privacy.ColumnPattern;
 import io.cellpipe.core.privacy.ColumnPolicy;
 import io.cellpipe.core.privacy.HashKey;
 import io.cellpipe.core.privacy.Normalization;
+import io.cellpipe.core.privacy.RowFilter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,15 +16,17 @@ import java.util.Map;
  * Column policies applied in the capture process (architecture invariant 6). {@code columns} maps
  * {@code schema.table.column} patterns to policies in file order; {@code defaultPolicy} ({@code keep}
  * or {@code drop}) applies to columns no pattern matches; {@code normalization} overrides how a
- * category's values are spelled before hashing. {@link #toString} shows key fingerprints only.
+ * category's values are spelled before hashing; {@code rowFilters} limit tables to some of their
+ * rows. {@link #toString} shows key fingerprints only.
  */
 public record PrivacyConfig(Map<String, HashKey> keys, Map<String, ColumnPolicy> columns, ColumnPolicy defaultPolicy,
-        Map<String, Normalization> normalization) {
+        Map<String, Normalization> normalization, Map<TableId, RowFilter> rowFilters) {
     public PrivacyConfig {
         keys = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(keys, "keys is null")));
         columns = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(columns, "columns is null")));
         requireNonNull(defaultPolicy, "defaultPolicy is null");
         normalization = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(normalization, "normalization is null")));
+        rowFilters = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(rowFilters, "rowFilters is null")));
         if (defaultPolicy != ColumnPolicy.KEEP && defaultPolicy != ColumnPolicy.DROP) {
             throw new IllegalArgumentException("privacy.default must be keep or drop, not " + defaultPolicy);
         }
@@ -43,11 +47,16 @@ public record PrivacyConfig(Map<String, HashKey> keys, Map<String, ColumnPolicy>
 
     /** No policies: every column is kept. */
     public static PrivacyConfig none() {
-        return new PrivacyConfig(Map.of(), Map.of(), ColumnPolicy.KEEP, Map.of());
+        return new PrivacyConfig(Map.of(), Map.of(), ColumnPolicy.KEEP, Map.of(), Map.of());
     }
 
     public boolean isEmpty() {
         return columns.isEmpty() && defaultPolicy == ColumnPolicy.KEEP;
+    }
+
+    /** The row filter of a table, or null when all its rows are captured. */
+    public RowFilter rowFilter(TableId table) {
+        return rowFilters.get(table);
     }
 
     public Normalization normalizationOf(String category) {

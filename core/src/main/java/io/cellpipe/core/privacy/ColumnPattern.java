@@ -29,6 +29,18 @@ public record ColumnPattern(String text, int order) {
         return matches(parts[0], schema) && matches(parts[1], table) && matches(parts[2], column);
     }
 
+    /** Whether the pattern's schema and table parts match, whatever the column. */
+    public boolean matchesTable(String schema, String table) {
+        String[] parts = text.split("\\.", -1);
+        return matches(parts[0], schema) && matches(parts[1], table);
+    }
+
+    /** The column part, when it is written without {@code *}; else null. */
+    public String literalColumn() {
+        String column = text.split("\\.", -1)[2];
+        return column.indexOf('*') < 0 ? column : null;
+    }
+
     int exactParts() {
         int exact = 0;
         for (String part : text.split("\\.", -1)) {

@@ -60,6 +60,31 @@ public final class ColumnPolicies {
     }
 
     /**
+     * Whether every column {@code source} may gain later would be dropped: {@code default: drop}, and
+     * every pattern of this table that keeps, hashes or redacts names one of its present columns.
+     * Only then is listing the kept columns in a PostgreSQL publication (a column list) exact: the
+     * publication would not publish a column added later either, so a list is never narrower than
+     * the policies.
+     */
+    public boolean dropsColumnsAddedLater(TableSchema source) {
+        requireNonNull(source, "source is null");
+        if (config.defaultPolicy() != ColumnPolicy.DROP) {
+            return false;
+        }
+        for (Map.Entry<ColumnPattern, ColumnPolicy> rule : rules) {
+            ColumnPattern pattern = rule.getKey();
+            if (rule.getValue().action() == ColumnPolicy.Action.DROP || !pattern.matchesTable(source.id().schema(), source.id().name())) {
+                continue;
+            }
+            String column = pattern.literalColumn();
+            if (column == null || source.columns().stream().noneMatch(present -> present.name().equals(column))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * How rows of {@code source} are transformed.
      *
      * @throws CaptureException (not retriable) when a pattern would drop a key column: the warehouse

@@ -6,6 +6,7 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.verify.RowSource;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +50,15 @@ public interface Destination extends AutoCloseable, RowSource {
 
     /** Tables stopped per cell, with reasons. */
     Map<String, Map<String, String>> stoppedTables();
+
+    /**
+     * The fingerprints of the hash keys the warehouse's values were hashed with, by category, as
+     * {@link #recordHashKeys} left them; empty for a new warehouse.
+     */
+    Map<String, KeyFingerprint> hashKeys();
+
+    /** Records (adds or replaces) the fingerprints of the hash keys used from now on. */
+    void recordHashKeys(List<KeyFingerprint> keys);
 
     @Override
     void close();

@@ -144,6 +144,16 @@ public final class TableComparator {
         return parts.size() == 1 ? parts.get(0) : "(" + String.join(", ", parts) + ")";
     }
 
+    /**
+     * The order {@link #compare} expects both sides in: by the table's key columns, each by its
+     * type's order (text by UTF-8 bytes). A row source that cannot sort so itself (a cell whose key
+     * is hashed sorts by the values, not by their hashes) sorts with this. Null for a table without a key.
+     */
+    public static Comparator<VerifyRow> keyOrder(TableSchema table) {
+        List<Integer> keys = keyPositions(table);
+        return keys.isEmpty() ? null : keyOrder(table, keys);
+    }
+
     static Comparator<VerifyRow> keyOrder(TableSchema table, List<Integer> keys) {
         Comparator<VerifyRow> order = null;
         for (int position : keys) {

@@ -83,6 +83,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsRowFiltersAndTheirValuesFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path values = java.nio.file.Files.writeString(dir.resolve("ids.csv"),
+                "\uFEFFid,comment\n 10 ,first\n\n# skipped\n\"2\"\"0\",quoted\n10\n30");
+        PipelineConfig config = loader.parse("cellpipe.yml", MINIMAL + """
+                privacy:
+                  row_filters:
+                    "public.namespaces": { column: id, values_file: "%s" }
+                    "public.issues": { where: "visibility_level = 20" }
+                """.formatted(values));
+        assertThat(config.privacy().rowFilter(new TableId("public", "namespaces")))
+                .isEqualTo(new io.cellpipe.core.privacy.RowFilter.Values("id", values, java.util.List.of("10", "2\"0", "30")));
+        assertThat(config.privacy().rowFilter(new TableId("public", "issues")))
+                .isEqualTo(new io.cellpipe.core.privacy.RowFilter.Predicate("visibility_level = 20"));
+        assertThat(config.privacy().rowFilter(new TableId("public", "users"))).isNull();
+
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.x\": { column: id }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.row_filters.\"public.x\"").hasMessageContaining("values_file");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.x\": { where: a, column: b }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("use one");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.*\": { where: a }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schema.table");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.x\": { wher: a }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("did you mean 'privacy.row_filters.\"public.x\".where'");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.x\": { column: id, values_file: \""
+                + dir.resolve("missing.csv") + "\" }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("values_file").hasMessageContaining("NoSuchFileException");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.csv"), "id\n# none yet\n");
+        assertThatThrownBy(() -> loader.parse("cellpipe.yml", MINIMAL + "privacy:\n  row_filters:\n    \"public.x\": { column: id, values_file: \""
+                + empty + "\" }\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("lists no values");
+    }
+
+    @Test
     void rejectsDuplicateCells() {
         String twice = MINIMAL.replace("tables:", "  - id: cell-1\n    url: jdbc:postgresql://h/db\ntables:");
         assertThatThrownBy(() -> loader.parse("c.yml", twice)).hasMessageContaining("cell id 'cell-1' appears twice");

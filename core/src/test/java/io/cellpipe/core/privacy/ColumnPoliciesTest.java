@@ -75,6 +75,26 @@ class ColumnPoliciesTest {
             """;
 
     @Test
+    void aColumnListIsExactOnlyWhenColumnsAddedLaterWouldBeDropped() {
+        String dropping = """
+                privacy:
+                  keys:
+                    default: ${HASH_KEY}
+                  columns:
+                    "public.users.email": hash
+                    "public.users.name": keep
+                    "public.users.encrypted_password": drop
+                    "public.other.*": keep
+                  default: drop
+                """;
+        assertThat(policies(dropping).dropsColumnsAddedLater(USERS)).isTrue();
+        assertThat(policies(dropping.replace("default: drop", "default: keep")).dropsColumnsAddedLater(USERS)).isFalse();
+        // a wildcard keeps whatever column is added; a named column that does not exist yet may be added
+        assertThat(policies(dropping.replace("public.other.*", "public.users.*_at")).dropsColumnsAddedLater(USERS)).isFalse();
+        assertThat(policies(dropping.replace("public.users.name", "public.users.nickname")).dropsColumnsAddedLater(USERS)).isFalse();
+    }
+
+    @Test
     void mostSpecificPatternWins() {
         ColumnPolicies policies = policies("""
                 privacy:
@@ -220,6 +240,42 @@ class ColumnPoliciesTest {
     void keysShorterThan16BytesAreRefusedWithoutShowingThem() {
         assertThatThrownBy(() -> load("privacy:\n  keys:\n    default: ${SHORT_KEY}\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("privacy.keys.default").hasMessageContaining("16").hasMessageNotContaining("too-short");
+    }
+
+    @Test
+    void saltedSha256CompatibilityModesHashTheNormalizedValueWithTheSaltAsDocumented() throws Exception {
+        PipelineConfig config = new ConfigLoader(Map.of("SALT", "short-salt", "HASH_KEY", DEFAULT_KEY)::get).parse("cellpipe.yml", BASE + """
+                privacy:
+                  keys:
+                    default: ${HASH_KEY}
+                    email: ${SALT}
+                    legacy: ${SALT}
+                  algorithm:
+                    email: sha256_salt_value
+                    legacy: sha256_value_salt
+                  columns:
+                    "public.users.email": hash:email
+                    "public.users.name": hash:legacy
+                    "public.users.state": hash
+                """);
+        TablePolicy table = new ColumnPolicies(config.privacy()).forTable(USERS);
+        RowImage row = table.apply(RowImage.of("1", " Zq@Example.COM ", "pw", "Ann Lee", null, null, "active"));
+        assertThat(row.value(USERS.indexOf("email"))).isEqualTo(sha256("short-salt" + "zq@example.com"));
+        assertThat(row.value(USERS.indexOf("name"))).isEqualTo(sha256("Ann Lee" + "short-salt"));
+        assertThat(row.value(USERS.indexOf("state"))).isEqualTo(hmac(DEFAULT_KEY, "active"));
+        assertThat(config.privacy().keys().get("email").toString()).contains("sha256_salt_value").doesNotContain("short-salt");
+
+        assertThatThrownBy(() -> load("privacy:\n  keys:\n    default: ${HASH_KEY}\n  algorithm:\n    default: md5\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("privacy.algorithm.default").hasMessageContaining("sha256_salt_value");
+        assertThatThrownBy(() -> load("privacy:\n  algorithm:\n    email: sha256_salt_value\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("privacy.algorithm.email").hasMessageContaining("privacy.keys.email");
+        // an HMAC key keeps its minimum length
+        assertThatThrownBy(() -> load("privacy:\n  keys:\n    default: ${SHORT_KEY}\n  algorithm:\n    default: hmac_sha256\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("16");
+    }
+
+    private static String sha256(String text) throws Exception {
+        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
