@@ -11,6 +11,7 @@ import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.Resync;
 import io.cellpipe.core.verify.VerifyRow;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -132,6 +133,51 @@ public final class DuckDbDestination implements Destination {
             return PrivacyKeys.read(connection);
         } catch (SQLException e) {
             throw new WarehouseException("cannot read " + PrivacyKeys.TABLE + " of the DuckDB warehouse " + warehouse.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @throws WarehouseException if the request's predicate cannot be evaluated on the warehouse table
+     *     (the last chunk marks the rows it selects deleted when the cell no longer has them)
+     */
+    @Override
+    public void requestResync(Resync request) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            if (request.where() != null) {
+                WarehouseTable table = catalog.table(TableId.parse(request.table())).orElse(null);
+                if (table != null) {
+                    try {
+                        Resyncs.checkPredicate(connection, table, request.where());
+                    } catch (SQLException e) {
+                        throw new WarehouseException(request.cellId() + ": resync of " + request.table() + ": the predicate '" + request.where()
+                                + "' cannot be evaluated on the warehouse table (" + e.getMessage() + "). It must be valid in PostgreSQL and"
+                                + " DuckDB and name only columns the warehouse keeps, e.g. \"id BETWEEN 1 AND 1000000\"", e);
+                    }
+                }
+            }
+            Resyncs.request(connection, request);
+        } catch (SQLException e) {
+            throw new WarehouseException(request.cellId() + ": cannot record a resync request in the DuckDB warehouse " + warehouse.path()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Resync> resyncs() {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return Resyncs.read(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read the resyncs of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void finishResync(String id, Resync.State state, String detail) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            Resyncs.finish(connection, id, state, detail);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot record the end of resync " + id + " in the DuckDB warehouse " + warehouse.path() + ": "
                     + e.getMessage(), e);
         }
     }

@@ -63,9 +63,20 @@ public final class PostgresSource implements Source {
             try (Connection replication = connector.openReplication()) {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables, plan.rowFilters());
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
+                ResyncWindows windows = new ResyncWindows(cellId(), slots.name(), options.capture().spillDirectory(),
+                        options.capture().transactionMemory());
                 ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
-                        slots.publication(), options.policies(), plan.rowFilters());
-                reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+                        slots.publication(), options.policies(), plan.rowFilters(),
+                        windows);
+                ResyncWorker resyncs = new ResyncWorker(options, connector, slots.name(), windows, plan.rowFilters(), context);
+                Thread resyncThread = Thread.ofPlatform().name("cell-" + cellId() + "-resync").start(resyncs);
+                try {
+                    reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+                } finally {
+                    resyncs.stop();
+                    resyncThread.interrupt();
+                    resyncThread.join(java.time.Duration.ofSeconds(10));
+                }
             }
         } catch (SQLException e) {
             throw classify(e);
