@@ -56,9 +56,7 @@ public final class PostgresSource implements Source {
                     .plan(tables, slots.publication() + "_probe");
             List<TableId> added = publish(connection, serverVersion, plan, context.checkpoint().isPresent());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
-                // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
-                log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
-                        + " Copy them with `cellpipe run --resnapshot {}`", cellId(), added, cellId());
+                NewTables.backfill(cellId(), added, context.destination());
             }
             try (Connection replication = connector.openReplication()) {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables, plan.rowFilters());
