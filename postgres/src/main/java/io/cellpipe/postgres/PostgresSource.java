@@ -131,10 +131,8 @@ public final class PostgresSource implements Source {
         if (checkpoint.isPresent()) {
             SlotManager.SlotState state = slots.state(connection);
             if (state != SlotManager.SlotState.PRESENT) {
-                throw new CaptureException(cellId() + ": replication slot " + slots.name() + " is " + state.name().toLowerCase()
-                        + " although the warehouse holds this cell up to " + checkpoint.get().lsn()
-                        + "; changes after that point may be gone. To re-copy the cell, run `cellpipe run --resnapshot "
-                        + cellId() + "` (streaming from \"now\" silently would lose data)", false);
+                return new SlotLoss(cellId(), slots, options.slot(), context.destination()).recover(connection, replication, state,
+                        checkpoint.get().lsn());
             }
             return checkpoint.get().lsn();
         }

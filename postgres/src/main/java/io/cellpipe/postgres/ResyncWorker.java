@@ -106,7 +106,8 @@ final class ResyncWorker implements Runnable {
             context.destination().requestResync(Resync.request(cellId(), table.id().qualified(), null, resync.chunkRows(),
                     "every table of the cell" + (resync.detail() == null ? "" : ": " + resync.detail())));
         }
-        context.destination().finishResync(resync.id(), Resync.State.DONE, "split into " + tables.size() + " table resyncs");
+        context.destination().finishResync(resync.id(), Resync.State.DONE,
+                (resync.detail() == null ? "" : resync.detail() + "; ") + "split into " + tables.size() + " table resyncs");
         log.info("{}: resync of every table: {} tables queued{}", cellId(), tables.size(), resync.detail() == null ? "" : " (" + resync.detail() + ")");
     }
 
