@@ -12,7 +12,11 @@ import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Resync;
+import io.cellpipe.core.verify.KeyBuckets;
+import io.cellpipe.core.verify.RangeChecksum;
+import io.cellpipe.core.verify.RangeChecksums;
 import io.cellpipe.core.verify.VerifyRow;
+import java.util.Optional;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -30,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  * <p>Thread-safe: {@link #apply} runs one batch at a time; snapshot loads run in parallel, each on
  * its own connection; reads ({@link #checkpoints}, {@link #scan}) use their own connections.
  */
-public final class DuckDbDestination implements Destination {
+public final class DuckDbDestination implements Destination, RangeChecksums {
     private final DuckDbOptions options;
     private final Warehouse warehouse;
     private final WarehouseCatalog catalog;
@@ -38,6 +42,7 @@ public final class DuckDbDestination implements Destination {
     private final SnapshotLoader snapshots;
     private final ColumnFills fills;
     private final DuckDbCrossCellQueries crossCell;
+    private final WarehouseChecksums checksums;
 
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
@@ -53,6 +58,7 @@ public final class DuckDbDestination implements Destination {
         }
         this.applier = new BatchApplier(warehouse, catalog, fills, options);
         this.snapshots = new SnapshotLoader(warehouse, catalog, fills);
+        this.checksums = new WarehouseChecksums(warehouse, catalog);
         this.crossCell = new DuckDbCrossCellQueries(warehouse, catalog);
     }
 
@@ -196,6 +202,21 @@ public final class DuckDbDestination implements Destination {
     @Override
     public Iterator<VerifyRow> scan(String cellId, TableSchema table) {
         return WarehouseScan.open(warehouse, catalog, cellId, table);
+    }
+
+    @Override
+    public Optional<long[]> keyBounds(String cellId, TableSchema table) {
+        return checksums.keyBounds(cellId, table);
+    }
+
+    @Override
+    public Map<Long, RangeChecksum> checksums(String cellId, TableSchema table, KeyBuckets buckets) {
+        return checksums.checksums(cellId, table, buckets);
+    }
+
+    @Override
+    public Iterator<VerifyRow> scan(String cellId, TableSchema table, String predicate) {
+        return WarehouseScan.open(warehouse, catalog, cellId, table, predicate);
     }
 
     @Override
