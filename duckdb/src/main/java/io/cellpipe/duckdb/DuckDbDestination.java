@@ -43,6 +43,7 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
     private final ColumnFills fills;
     private final DuckDbCrossCellQueries crossCell;
     private final WarehouseChecksums checksums;
+    private final ChangeLogRetention retention;
 
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
@@ -60,11 +61,17 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
         this.snapshots = new SnapshotLoader(warehouse, catalog, fills);
         this.checksums = new WarehouseChecksums(warehouse, catalog);
         this.crossCell = new DuckDbCrossCellQueries(warehouse, catalog);
+        this.retention = options.changeLogRetention() == null ? null : new ChangeLogRetention(warehouse, catalog, options.changeLogRetention());
     }
 
     @Override
     public Optional<CrossCellQueries> crossCellQueries() {
         return Optional.of(crossCell);
+    }
+
+    /** Removes change log entries loaded before {@code cutoff} now (retention also does so periodically); returns how many. */
+    public long pruneChangeLog(Instant cutoff) {
+        return ChangeLogRetention.prune(warehouse, catalog, cutoff);
     }
 
     private static ColumnFills loadFills(Warehouse warehouse) {
@@ -221,6 +228,9 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
 
     @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         try {
             applier.close();
         } finally {
