@@ -114,6 +114,49 @@ class ResyncIT {
         }
     }
 
+    @Test
+    void aResyncStoppedMidwayResumesAfterItsLastLoadedChunk(@TempDir Path dir) throws Exception {
+        try (EmbeddedCell cell = EmbeddedCell.start()) {
+            try (Connection connection = cell.connect()) {
+                DemoSchema.create(connection);
+            }
+            cell.execute("INSERT INTO plans (name, title) SELECT 'plan-' || i, 'Plan ' || i FROM generate_series(1, 3000) i");
+            Path warehouse = dir.resolve("w.duckdb");
+            PipelineConfig config = PipelineHarness.config(warehouse, List.of(cell));
+            try (Destination destination = Assembly.destination(config.destination())) {
+                try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                    pipeline.start(Assembly.sources(config));
+                    awaitStreaming(pipeline, "cell-1", Duration.ofSeconds(60));
+                    destination.requestResync(ResyncCommand.request(config, "cell-1", "public.plans", null, 10));
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (destination.resyncs().get(0).rowsDone() < 300 && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                }
+                Resync stopped = destination.resyncs().get(0);
+                assertThat(stopped.state()).as("%s", stopped).isEqualTo(Resync.State.RUNNING);
+                assertThat(stopped.rowsDone()).isBetween(300L, 2990L);
+                assertThat(stopped.lastKey()).isEqualTo("[\"" + stopped.rowsDone() + "\"]");
+                cell.execute("UPDATE plans SET title = 'changed while stopped' WHERE id % 3 = 0", "DELETE FROM plans WHERE id % 13 = 0");
+                try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                    pipeline.start(Assembly.sources(config));
+                    NewTablesIT.awaitResyncsDone(destination, Duration.ofSeconds(120));
+                    catchUp(pipeline, List.of(cell), Duration.ofSeconds(60));
+                }
+                Resync done = destination.resyncs().get(0);
+                long after;
+                try (Connection connection = cell.connect(); Statement statement = connection.createStatement();
+                        java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM plans WHERE id > " + stopped.rowsDone())) {
+                    rows.next();
+                    after = rows.getLong(1);
+                }
+                // it went on after its last loaded chunk: the rows before it were not read again
+                assertThat(done.rowsDone()).isEqualTo(stopped.rowsDone() + after);
+                assertMatches(destination, config);
+            }
+        }
+    }
+
     /** A changed value, a missing row and a row the cell no longer has (live, with an id the cell never used). */
     static void corrupt(Path warehouse) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse.toAbsolutePath());

@@ -74,6 +74,19 @@ final class Resyncs {
     }
 
     /**
+     * A cell copied again needs none of its unfinished resyncs; resuming one would even be wrong: its
+     * first low watermark predates the copy, whose rows would look unwritten since.
+     */
+    static void supersede(Connection connection, String cellId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ControlTables.RESYNCS
+                + " SET state = 'done', detail = 'superseded: the cell was copied again', updated_at = current_timestamp"
+                + " WHERE cell_id = ? AND state IN ('pending', 'running')")) {
+            statement.setString(1, cellId);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
      * Records a chunk's progress, in the caller's transaction (the one writing the chunk's rows).
      * On the last chunk, rows of the table the warehouse has not written since the resync's first
      * low watermark are rows the source no longer has: they are marked deleted (removed with hard deletes).

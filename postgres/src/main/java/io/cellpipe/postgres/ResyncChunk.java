@@ -32,6 +32,7 @@ final class ResyncChunk {
     private final Set<List<String>> changedKeys = new HashSet<>();
     private final Map<TableSchema, int[]> keyPositions = new IdentityHashMap<>();
     private boolean truncated;
+    private int dropped;
     private volatile Lsn low;
     // written by the resync's thread before it writes the high watermark, read by the capture thread after it decodes it
     private volatile List<RowImage> rows;
@@ -116,8 +117,6 @@ final class ResyncChunk {
         dropped = read.size() - kept;
         return new Transaction(cellId, 0, new Lsn(high.value() + 1), java.time.Instant.now(), buffer, resync);
     }
-
-    private int dropped;
 
     /** Rows of the read left out because the stream changed them between the watermarks. */
     int dropped() {

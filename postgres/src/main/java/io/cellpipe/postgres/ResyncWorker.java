@@ -7,6 +7,7 @@ import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.privacy.TablePolicy;
+import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Resync;
 import io.cellpipe.core.spi.SourceContext;
@@ -116,7 +117,12 @@ final class ResyncWorker implements Runnable {
         CellCatalog.CatalogTable table = catalog.tables(options.tables()).stream().filter(candidate -> candidate.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ResyncFailure("table " + id + " is not captured from this cell (it does not exist, or"
                         + " tables.include/tables.exclude leave it out)"));
-        TablePolicy policy = options.policies().forTable(catalog.schema(table));
+        TablePolicy policy;
+        try {
+            policy = options.policies().forTable(catalog.schema(table));
+        } catch (CaptureException e) {
+            throw new ResyncFailure(e.getMessage());
+        }
         if (!policy.source().hasKey()) {
             throw new ResyncFailure("table " + id + " has no primary key (nor replica identity index) to read it in chunks by;"
                     + " copy the cell again instead: cellpipe run --resnapshot " + cellId());
