@@ -135,6 +135,7 @@ final class ResyncWorker implements Runnable {
         long started = System.nanoTime();
         long startRows = rowsDone;
         long lastReport = started;
+        long leftToTheStream = 0;
         log.info("{}: resync {} of {}{} {}", cellId(), resync.id(), id, resync.where() == null ? "" : " where " + resync.where(),
                 after == null ? "starts" : "resumes after " + rowsDone + " rows");
         while (running()) {
@@ -159,6 +160,7 @@ final class ResyncWorker implements Runnable {
                         resync.where()));
                 Watermarks.high(connection, slot, chunk.id());
                 Lsn position = await(chunk);
+                leftToTheStream += chunk.dropped();
                 if (since == null) {
                     since = chunk.low();
                 }
@@ -168,9 +170,9 @@ final class ResyncWorker implements Runnable {
                     // the next request is chosen by what the destination has recorded, which this chunk finishes
                     awaitDurable(position);
                     double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-                    log.info("{}: resync {} of {} read {} rows in {} s ({} rows/s); rows the cell no longer has are marked deleted", cellId(),
-                            resync.id(), id, rowsDone - startRows, String.format("%.1f", seconds),
-                            Math.round((rowsDone - startRows) / seconds));
+                    log.info("{}: resync {} of {} read {} rows in {} s ({} rows/s), {} of them left to the stream, which changed them"
+                            + " meanwhile; rows the cell no longer has are marked deleted", cellId(), resync.id(), id, rowsDone - startRows,
+                            String.format("%.1f", seconds), Math.round((rowsDone - startRows) / seconds), leftToTheStream);
                     return;
                 }
             } finally {
