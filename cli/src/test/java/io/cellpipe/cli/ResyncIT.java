@@ -157,6 +157,49 @@ class ResyncIT {
         }
     }
 
+    @Test
+    void aResyncReadsOnlyTheRowsARowFilterAdmits(@TempDir Path dir) throws Exception {
+        try (EmbeddedCell cell = EmbeddedCell.start()) {
+            try (Connection connection = cell.connect()) {
+                DemoSchema.create(connection);
+            }
+            cell.execute("INSERT INTO plans (name, title) SELECT 'plan-' || i, 'Plan ' || i FROM generate_series(1, 200) i");
+            Path warehouse = dir.resolve("w.duckdb");
+            PipelineConfig config = new ConfigLoader(System::getenv).parse("test.yml", PipelineHarness.yaml(warehouse, List.of(cell),
+                    "privacy:\n  row_filters:\n    \"public.plans\": { where: \"id % 2 = 0\" }\n"));
+            try (Destination destination = Assembly.destination(config.destination());
+                    Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                pipeline.start(Assembly.sources(config));
+                awaitStreaming(pipeline, "cell-1", Duration.ofSeconds(60));
+                catchUp(pipeline, List.of(cell), Duration.ofSeconds(60));
+            }
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse.toAbsolutePath());
+                    Statement statement = connection.createStatement()) {
+                // a row the filter does not admit, live in the warehouse, and an admitted one missing
+                statement.execute("INSERT INTO public.plans SELECT * REPLACE (id + 1 AS id) FROM public.plans WHERE id = 10");
+                statement.execute("DELETE FROM public.plans WHERE id = 20");
+            }
+            try (Destination destination = Assembly.destination(config.destination())) {
+                Resync request = ResyncCommand.request(config, "cell-1", "public.plans", null, 30);
+                destination.requestResync(request);
+                assertThat(LocalResync.run(config, destination, List.of(request), new PrintWriter(new StringWriter(), true),
+                        Duration.ofSeconds(120))).isZero();
+                assertMatches(destination, config);
+            }
+            WarehouseFile file = new WarehouseFile(warehouse);
+            assertThat(file.count("SELECT count(*) FROM public.plans WHERE id % 2 = 1 AND NOT _deleted")).isZero();
+            long admitted;
+            try (Connection connection = cell.connect(); Statement statement = connection.createStatement();
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT count(*) FROM plans WHERE id % 2 = 0")) {
+                rows.next();
+                admitted = rows.getLong(1);
+            }
+            assertThat(file.count("SELECT count(*) FROM public.plans WHERE NOT _deleted")).isEqualTo(admitted);
+            assertThat(file.count("SELECT count(*) FROM _cellpipe.changes WHERE table_name = 'public.plans' AND op = 'r'"
+                    + " AND CAST(json_extract_string(\"key\", '$.id') AS BIGINT) % 2 = 1")).as("rows outside the filter are never read").isZero();
+        }
+    }
+
     /** A changed value, a missing row and a row the cell no longer has (live, with an id the cell never used). */
     static void corrupt(Path warehouse) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + warehouse.toAbsolutePath());
