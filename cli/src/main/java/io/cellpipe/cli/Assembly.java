@@ -143,7 +143,8 @@ final class Assembly {
     }
 
     private static PostgresSource source(PipelineConfig config, CellConfig cell, ColumnPolicies policies) {
-        return new PostgresSource(new PostgresSourceOptions(cell, config.pipeline(), config.tables(), config.capture(), policies));
+        return new PostgresSource(new PostgresSourceOptions(cell, config.pipeline(), config.tables(), config.capture(), policies,
+                config.slot()));
     }
 
     /** One set of policies shared by every cell's capture and by verification (it is immutable and thread-safe). */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code cellpipe} command. */
 @Command(name = "cellpipe", mixinStandardHelpOptions = true, version = "cellpipe 0.1.0",
         description = "Streams every change of many PostgreSQL cells into an analytics warehouse, exactly once.",
-        subcommands = {RunCommand.class, DemoCommand.class, VerifyCommand.class, CheckCommand.class, StatusCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, VerifyCommand.class, CheckCommand.class, StatusCommand.class, ResyncCommand.class})
 public final class Main {
     /** Exit code of a configuration the pipeline refuses. */
     static final int CONFIG_ERROR = 2;

@@ -92,6 +92,11 @@ final class MonitoringServer implements AutoCloseable {
         return started;
     }
 
+    /** Serves one more endpoint, whose handler needs more than the pipeline (e.g. {@code /resync}, the destination). */
+    void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     /** The port actually bound (the configured one, or the one picked for port 0). */
     int port() {
         return server.getAddress().getPort();

@@ -73,6 +73,9 @@ final class RunCommand implements Callable<Integer> {
                 log.info("pipeline {} running with {} cells{}; stop with Ctrl-C (SIGINT) or SIGTERM", pipelineConfig.pipeline(),
                         pipelineConfig.cells().size(), pipelineConfig.registry().map(registry -> " from registry " + registry.file()
                                 + " (watched)").orElse(""));
+                if (monitoring != null) {
+                    monitoring.route("/resync", new ResyncEndpoint(destination, pipelineConfig));
+                }
                 log.info("privacy: {}", Assembly.privacySummary(pipelineConfig));
                 while (!stopped.await(progressInterval.toMillis(), TimeUnit.MILLISECONDS)) {
                     for (CellReport report : pipeline.report()) {

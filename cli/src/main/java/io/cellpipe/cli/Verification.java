@@ -5,6 +5,8 @@ import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.verify.RangeChecksums;
+import io.cellpipe.core.verify.RangeVerifier;
 import io.cellpipe.core.verify.TableComparator;
 import io.cellpipe.core.verify.TableDifference;
 import io.cellpipe.core.verify.VerifyRow;
@@ -28,10 +30,25 @@ final class Verification {
     private final ColumnPolicies policies;
     private final PrintStream out;
 
-    record Summary(int cells, int tables, long rows, int failedCells, int mismatchedTables) {
+    record Summary(int cells, int tables, long rows, int failedCells, int mismatchedTables, List<Repair> repairs) {
         boolean matches() {
             return failedCells == 0 && mismatchedTables == 0;
         }
+    }
+
+    /** What a repair re-reads of a mismatched table: the differing key ranges, or the whole table (no ranges). */
+    record Repair(String cellId, String table, List<String> ranges) {
+    }
+
+    /** Beyond this many differing ranges, a repair re-reads the whole table instead. */
+    private static final int MAX_REPAIRED_RANGES = 50;
+
+    private RangeVerifier byRange;
+
+    /** Verifies tables with one integer key by key range (checksums per range, rows only where they differ). */
+    Verification byRange(long rowsPerRange) {
+        this.byRange = new RangeVerifier(rowsPerRange, DIFFERENCES_SHOWN);
+        return this;
     }
 
     Verification(Destination destination, TableSelection selection, PrintStream out) {
@@ -51,11 +68,13 @@ final class Verification {
         long rows = 0;
         int failedCells = 0;
         int mismatched = 0;
+        List<Repair> repairs = new ArrayList<>();
         Map<String, Map<String, String>> stopped = destination.stoppedTables();
         for (CellConfig cell : cells) {
             List<TableComparator.Result> results;
+            Map<String, List<String>> ranges = new java.util.HashMap<>();
             try {
-                results = verifyCell(cell);
+                results = verifyCell(cell, ranges);
             } catch (Exception e) {
                 out.println("verify: " + cell.id() + ": cannot read the cell: " + e.getMessage());
                 failedCells++;
@@ -71,6 +90,8 @@ final class Verification {
                     out.println("verify: " + cell.id() + " " + table + ": STOPPED by an error, not loading: " + stopReason);
                 } else if (!result.matches()) {
                     mismatched++;
+                    List<String> differing = ranges.get(table);
+                    repairs.add(new Repair(cell.id(), table, differing == null || differing.size() > MAX_REPAIRED_RANGES ? List.of() : differing));
                     out.println("verify: " + cell.id() + " " + table + ": " + result.differenceCount() + " differences (cell "
                             + result.sourceRows() + " rows, warehouse " + result.warehouseRows() + " live rows)");
                     for (TableDifference difference : result.differences().subList(0, Math.min(DIFFERENCES_SHOWN, result.differences().size()))) {
@@ -79,14 +100,20 @@ final class Verification {
                 }
             }
         }
-        return new Summary(cells.size(), tables, rows, failedCells, mismatched);
+        return new Summary(cells.size(), tables, rows, failedCells, mismatched, List.copyOf(repairs));
     }
 
-    private List<TableComparator.Result> verifyCell(CellConfig cell) throws Exception {
+    private List<TableComparator.Result> verifyCell(CellConfig cell, Map<String, List<String>> ranges) throws Exception {
         TableComparator comparator = new TableComparator(DIFFERENCES_SHOWN);
         List<TableComparator.Result> results = new ArrayList<>();
         try (PostgresRowSource source = new PostgresRowSource(cell, policies)) {
             for (TableSchema table : source.tables(selection)) {
+                if (byRange != null && destination instanceof RangeChecksums warehouse && RangeChecksums.supports(table)) {
+                    RangeVerifier.Result result = byRange.verify(cell.id(), table, source, warehouse);
+                    results.add(result.rows());
+                    ranges.put(table.id().qualified(), result.differingRanges());
+                    continue;
+                }
                 Iterator<VerifyRow> sourceRows = source.scan(cell.id(), table);
                 Iterator<VerifyRow> warehouseRows = destination.scan(cell.id(), table);
                 try {

@@ -55,6 +55,13 @@ final class BatchApplier implements AutoCloseable {
                     stagingTable.prepare(session, table.width());
                 }
             }
+            for (Transaction transaction : batch) {
+                // a resync's last chunk may have no rows, yet marks the table's vanished rows deleted
+                if (transaction.resync() != null) {
+                    TableId id = transaction.resync().table().id();
+                    catalog.table(id).ifPresent(table -> tables.putIfAbsent(id, table));
+                }
+            }
             BatchWrite write = new BatchWrite(session, options, bindings, tables, staging, fills);
             SqlTransaction.run(session, () -> {
                 write.write(batch);

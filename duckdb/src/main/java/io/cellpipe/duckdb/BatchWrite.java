@@ -69,6 +69,9 @@ final class BatchWrite {
                         add(change, binding, stamp);
                     }
                 }
+                if (transaction.resync() != null) {
+                    resyncChunkDone(transaction, stamp);
+                }
                 lastPerCell.put(transaction.cellId(), stamp);
             }
             for (TableBuffer buffer : buffers.values()) {
@@ -76,6 +79,16 @@ final class BatchWrite {
             }
         }
         Checkpoints.advance(connection, lastPerCell.values());
+    }
+
+    /** A resync chunk's rows are written before its progress, and before the deletions its last chunk finds. */
+    private void resyncChunkDone(Transaction transaction, CommitStamp stamp) throws SQLException {
+        TableId id = transaction.resync().table().id();
+        TableBuffer buffer = buffers.get(id);
+        if (buffer != null) {
+            buffer.flush();
+        }
+        Resyncs.advance(connection, transaction.resync(), stamp, tables.get(id), options.hardDeletes(), options.changeLog());
     }
 
     /** After the batch's transaction committed. */

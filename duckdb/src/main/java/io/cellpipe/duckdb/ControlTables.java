@@ -9,6 +9,7 @@ final class ControlTables {
     static final String CHANGES = "changes";
     static final String CHECKPOINTS = SCHEMA + ".checkpoints";
     static final String STOPPED_TABLES = SCHEMA + ".stopped_tables";
+    static final String RESYNCS = SCHEMA + ".resyncs";
 
     private ControlTables() {
     }
@@ -32,6 +33,7 @@ final class ControlTables {
                     SqlTransaction.execute(connection, sql);
                 }
                 SqlTransaction.execute(connection, PrivacyKeys.createSql());
+                SqlTransaction.execute(connection, Resyncs.createSql());
                 return null;
             });
         } catch (SQLException e) {

@@ -11,7 +11,12 @@ import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.Resync;
+import io.cellpipe.core.verify.KeyBuckets;
+import io.cellpipe.core.verify.RangeChecksum;
+import io.cellpipe.core.verify.RangeChecksums;
 import io.cellpipe.core.verify.VerifyRow;
+import java.util.Optional;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -29,7 +34,7 @@ import org.duckdb.DuckDBConnection;
  * <p>Thread-safe: {@link #apply} runs one batch at a time; snapshot loads run in parallel, each on
  * its own connection; reads ({@link #checkpoints}, {@link #scan}) use their own connections.
  */
-public final class DuckDbDestination implements Destination {
+public final class DuckDbDestination implements Destination, RangeChecksums {
     private final DuckDbOptions options;
     private final Warehouse warehouse;
     private final WarehouseCatalog catalog;
@@ -37,6 +42,8 @@ public final class DuckDbDestination implements Destination {
     private final SnapshotLoader snapshots;
     private final ColumnFills fills;
     private final DuckDbCrossCellQueries crossCell;
+    private final WarehouseChecksums checksums;
+    private final ChangeLogRetention retention;
 
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
@@ -52,12 +59,19 @@ public final class DuckDbDestination implements Destination {
         }
         this.applier = new BatchApplier(warehouse, catalog, fills, options);
         this.snapshots = new SnapshotLoader(warehouse, catalog, fills);
+        this.checksums = new WarehouseChecksums(warehouse, catalog);
         this.crossCell = new DuckDbCrossCellQueries(warehouse, catalog);
+        this.retention = options.changeLogRetention() == null ? null : new ChangeLogRetention(warehouse, catalog, options.changeLogRetention());
     }
 
     @Override
     public Optional<CrossCellQueries> crossCellQueries() {
         return Optional.of(crossCell);
+    }
+
+    /** Removes change log entries loaded before {@code cutoff} now (retention also does so periodically); returns how many. */
+    public long pruneChangeLog(Instant cutoff) {
+        return ChangeLogRetention.prune(warehouse, catalog, cutoff);
     }
 
     private static ColumnFills loadFills(Warehouse warehouse) {
@@ -136,6 +150,51 @@ public final class DuckDbDestination implements Destination {
         }
     }
 
+    /**
+     * @throws WarehouseException if the request's predicate cannot be evaluated on the warehouse table
+     *     (the last chunk marks the rows it selects deleted when the cell no longer has them)
+     */
+    @Override
+    public void requestResync(Resync request) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            if (request.where() != null) {
+                WarehouseTable table = catalog.table(TableId.parse(request.table())).orElse(null);
+                if (table != null) {
+                    try {
+                        Resyncs.checkPredicate(connection, table, request.where());
+                    } catch (SQLException e) {
+                        throw new WarehouseException(request.cellId() + ": resync of " + request.table() + ": the predicate '" + request.where()
+                                + "' cannot be evaluated on the warehouse table (" + e.getMessage() + "). It must be valid in PostgreSQL and"
+                                + " DuckDB and name only columns the warehouse keeps, e.g. \"id BETWEEN 1 AND 1000000\"", e);
+                    }
+                }
+            }
+            Resyncs.request(connection, request);
+        } catch (SQLException e) {
+            throw new WarehouseException(request.cellId() + ": cannot record a resync request in the DuckDB warehouse " + warehouse.path()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Resync> resyncs() {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return Resyncs.read(connection);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot read the resyncs of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void finishResync(String id, Resync.State state, String detail) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            Resyncs.finish(connection, id, state, detail);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot record the end of resync " + id + " in the DuckDB warehouse " + warehouse.path() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void recordHashKeys(List<KeyFingerprint> keys) {
         try (DuckDBConnection connection = warehouse.session()) {
@@ -153,7 +212,25 @@ public final class DuckDbDestination implements Destination {
     }
 
     @Override
+    public Optional<long[]> keyBounds(String cellId, TableSchema table) {
+        return checksums.keyBounds(cellId, table);
+    }
+
+    @Override
+    public Map<Long, RangeChecksum> checksums(String cellId, TableSchema table, KeyBuckets buckets) {
+        return checksums.checksums(cellId, table, buckets);
+    }
+
+    @Override
+    public Iterator<VerifyRow> scan(String cellId, TableSchema table, String predicate) {
+        return WarehouseScan.open(warehouse, catalog, cellId, table, predicate);
+    }
+
+    @Override
     public void close() {
+        if (retention != null) {
+            retention.close();
+        }
         try {
             applier.close();
         } finally {

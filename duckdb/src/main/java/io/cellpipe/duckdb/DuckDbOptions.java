@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.cellpipe.core.config.ConfigSection;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Options of the DuckDB destination.
@@ -13,8 +14,9 @@ import java.nio.file.Path;
  * @param changeLog also append every change to {@code _cellpipe.changes}
  * @param memoryLimit bytes DuckDB may use before it spills to disk; it applies a large source
  *     transaction as one transaction, so this is what bounds the process's native memory
+ * @param changeLogRetention how long change log entries are kept after they were loaded; null keeps them forever
  */
-public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit) {
+public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit, Duration changeLogRetention) {
     public static final long DEFAULT_MEMORY_LIMIT = 256L * 1024 * 1024;
     private static final long MINIMUM_MEMORY_LIMIT = 16L * 1024 * 1024;
 
@@ -23,6 +25,13 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
         if (memoryLimit < MINIMUM_MEMORY_LIMIT) {
             throw new IllegalArgumentException("destination.duckdb.memory_limit must be at least 16MB, not " + memoryLimit + " bytes");
         }
+        if (changeLogRetention != null && changeLogRetention.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("destination.duckdb.change_log_retention must be at least 1s, not " + changeLogRetention);
+        }
+    }
+
+    public DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit) {
+        this(path, hardDeletes, changeLog, memoryLimit, null);
     }
 
     public DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog) {
@@ -33,7 +42,10 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
         return new DuckDbOptions(path, false, true);
     }
 
-    /** Reads {@code path} (required), {@code hard_deletes} (default false), {@code change_log} (default true), {@code memory_limit} (256MB). */
+    /**
+     * Reads {@code path} (required), {@code hard_deletes} (default false), {@code change_log} (default true), {@code memory_limit}
+     * (256MB), {@code change_log_retention} (default: keep forever).
+     */
     public static DuckDbOptions from(ConfigSection section) {
         String path = section.string("path");
         if (path.isBlank()) {
@@ -43,8 +55,12 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
         if (memoryLimit < MINIMUM_MEMORY_LIMIT) {
             throw section.error("memory_limit", "must be at least 16MB");
         }
+        Duration retention = section.duration("change_log_retention", null);
+        if (retention != null && retention.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw section.error("change_log_retention", "must be at least 1s");
+        }
         DuckDbOptions options = new DuckDbOptions(Path.of(path), section.bool("hard_deletes", false), section.bool("change_log", true),
-                memoryLimit);
+                memoryLimit, retention);
         section.finish();
         return options;
     }

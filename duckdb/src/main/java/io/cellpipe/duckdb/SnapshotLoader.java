@@ -45,6 +45,7 @@ final class SnapshotLoader {
                 }
                 Checkpoints.forget(connection, cellId);
                 StoppedTables.forget(connection, cellId);
+                Resyncs.supersede(connection, cellId);
                 fills.recordAll(connection, cellId, tables);
                 return null;
             });

@@ -39,6 +39,11 @@ final class WarehouseScan implements Iterator<VerifyRow>, AutoCloseable {
 
     /** An empty scan if the warehouse has no such table. */
     static Iterator<VerifyRow> open(Warehouse warehouse, WarehouseCatalog catalog, String cellId, TableSchema schema) {
+        return open(warehouse, catalog, cellId, schema, null);
+    }
+
+    /** Only the rows matching {@code predicate} (SQL on the warehouse table), or all when it is null. */
+    static Iterator<VerifyRow> open(Warehouse warehouse, WarehouseCatalog catalog, String cellId, TableSchema schema, String predicate) {
         WarehouseTable table = catalog.table(schema.id()).orElse(null);
         if (table == null) {
             return new EmptyScan();
@@ -47,7 +52,7 @@ final class WarehouseScan implements Iterator<VerifyRow>, AutoCloseable {
         PreparedStatement statement = null;
         try {
             connection = warehouse.session();
-            statement = connection.prepareStatement(sql(table, schema));
+            statement = connection.prepareStatement(sql(table, schema, predicate));
             statement.setString(1, cellId);
             return new WarehouseScan(cellId, schema, connection, statement, statement.executeQuery());
         } catch (SQLException e) {
@@ -58,6 +63,10 @@ final class WarehouseScan implements Iterator<VerifyRow>, AutoCloseable {
 
     /** Columns of the schema the warehouse lacks read as NULL. */
     static String sql(WarehouseTable table, TableSchema schema) {
+        return sql(table, schema, null);
+    }
+
+    static String sql(WarehouseTable table, TableSchema schema, String predicate) {
         List<String> select = new ArrayList<>();
         List<String> order = new ArrayList<>();
         boolean keyed = schema.hasKey();
@@ -84,6 +93,7 @@ final class WarehouseScan implements Iterator<VerifyRow>, AutoCloseable {
         return "SELECT " + String.join(", ", select) + ", \"_deleted\" FROM " + table.quotedName() + " WHERE _cell_id = ?"
                 // an append-only table's truncated rows are history, neither rows nor deletions
                 + (keyed ? "" : " AND \"_op\" <> 't'")
+                + (predicate == null ? "" : " AND (" + predicate + ")")
                 + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order));
     }
 

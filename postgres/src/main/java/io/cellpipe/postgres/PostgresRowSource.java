@@ -6,7 +6,14 @@ import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.privacy.TablePolicy;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.verify.KeyBuckets;
+import io.cellpipe.core.verify.RangeChecksum;
+import io.cellpipe.core.verify.RangeChecksums;
 import io.cellpipe.core.verify.RowSource;
+import java.math.BigInteger;
+import java.util.HashMap;
+import java.util.Optional;
 import io.cellpipe.core.verify.VerifyRow;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,7 +32,7 @@ import java.util.NoSuchElementException;
  * tables are seen as of one moment. With column policies, tables and rows are seen as the warehouse
  * holds them: dropped columns are not read, hashed and redacted ones are transformed as the capture does.
  */
-public final class PostgresRowSource implements RowSource, AutoCloseable {
+public final class PostgresRowSource implements RowSource, RangeChecksums, AutoCloseable {
     private static final int FETCH_SIZE = 5_000;
 
     private final String cellId;
@@ -63,22 +70,99 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
 
     @Override
     public Iterator<VerifyRow> scan(String cellId, TableSchema table) {
-        if (!this.cellId.equals(cellId)) {
-            throw new IllegalArgumentException("this reader reads cell " + this.cellId + ", not " + cellId);
-        }
-        TablePolicy policy = returned.get(table);
-        if (policy == null) {
-            policy = policies.forTable(table);
-        }
+        return scan(cellId, table, null);
+    }
+
+    @Override
+    public Iterator<VerifyRow> scan(String cellId, TableSchema table, String predicate) {
+        TablePolicy policy = policy(cellId, table);
         Rows rows;
         try {
             Statement statement = connection.createStatement();
             statement.setFetchSize(FETCH_SIZE);
-            rows = new Rows(statement, statement.executeQuery(query(policy, RowFilterSql.of(policies.config().rowFilter(table.id())))), policy);
+            rows = new Rows(statement, statement.executeQuery(query(policy, rowFilter(table), predicate)), policy);
         } catch (SQLException e) {
             throw new IllegalStateException(cellId + ": cannot read " + table.id() + ": " + e.getMessage(), e);
         }
         return hashesKey(policy) ? sortedByKey(policy.schema(), rows) : rows;
+    }
+
+    private TablePolicy policy(String cellId, TableSchema table) {
+        if (!this.cellId.equals(cellId)) {
+            throw new IllegalArgumentException("this reader reads cell " + this.cellId + ", not " + cellId);
+        }
+        TablePolicy policy = returned.get(table);
+        return policy != null ? policy : policies.forTable(table);
+    }
+
+    /** The table's privacy row filter as SQL, or null: the warehouse holds only the rows it admits. */
+    private String rowFilter(TableSchema table) {
+        return RowFilterSql.of(policies.config().rowFilter(table.id()));
+    }
+
+    @Override
+    public Optional<long[]> keyBounds(String cellId, TableSchema table) {
+        TablePolicy policy = policy(cellId, table);
+        String key = TableId.quote(table.keyColumns().get(0).name());
+        String filter = rowFilter(table);
+        String sql = "SELECT min(" + key + "), max(" + key + "), (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint"
+                + " FROM pg_catalog.pg_partition_tree(" + literal(policy.source().id().quoted()) + "::regclass) p"
+                + " JOIN pg_catalog.pg_class c ON c.oid = p.relid) FROM " + policy.source().id().quoted()
+                + (filter == null ? "" : " WHERE (" + filter + ")");
+        return query(table, sql, rows -> {
+            rows.next();
+            return rows.getObject(1) == null ? Optional.empty() : Optional.of(new long[] {rows.getLong(1), rows.getLong(2), rows.getLong(3)});
+        });
+    }
+
+    @Override
+    public Map<Long, RangeChecksum> checksums(String cellId, TableSchema table, KeyBuckets buckets) {
+        TablePolicy policy = policy(cellId, table);
+        String filter = rowFilter(table);
+        String sql = "SELECT " + buckets.bucketExpression("/") + " AS bucket, count(*), sum(('x' || substr(md5(" + rowText(table)
+                + "), 1, 15))::bit(60)::bigint)::text FROM " + policy.source().id().quoted() + (filter == null ? "" : " WHERE (" + filter + ")")
+                + " GROUP BY bucket";
+        return query(table, sql, rows -> {
+            Map<Long, RangeChecksum> sums = new HashMap<>();
+            while (rows.next()) {
+                sums.put(rows.getLong(1), new RangeChecksum(rows.getLong(2), new BigInteger(rows.getString(3))));
+            }
+            return sums;
+        });
+    }
+
+    /** See {@link RangeChecksums}: each value in the spelling the warehouse reproduces in SQL. */
+    private static String rowText(TableSchema table) {
+        List<String> parts = new ArrayList<>();
+        for (Column column : RangeChecksums.checksummed(table)) {
+            String name = TableId.quote(column.name());
+            String text = switch (column.type().kind()) {
+                case TIMESTAMP, TIMESTAMPTZ -> "CASE WHEN isfinite(" + name + ") THEN (extract(epoch FROM " + name + ") * 1000000)::bigint::text"
+                        + " ELSE " + name + "::text END";
+                case BYTES -> "encode(" + name + ", 'hex')";
+                // the type's output function, as streamed (a cast to text differs for some types)
+                case TEXT -> "format('%s', " + name + ")";
+                default -> name + "::text";
+            };
+            parts.add("CASE WHEN " + name + " IS NULL THEN 'n' ELSE 'v' || length(" + text + ") || ':' || " + text + " END");
+        }
+        return parts.isEmpty() ? "''" : "concat_ws('|', " + String.join(", ", parts) + ")";
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private interface Reader<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    private <T> T query(TableSchema table, String sql, Reader<T> reader) {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            return reader.read(rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException(cellId + ": cannot sum " + table.id() + " by key range for verification: " + e.getMessage(), e);
+        }
     }
 
     /** Whether a key column is hashed (or redacted): the cell then cannot sort rows the way the warehouse does. */
@@ -111,6 +195,11 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
      * all) admits; a hashed or redacted one as the stream sends it, to be transformed here.
      */
     static String query(TablePolicy policy, String rowFilter) {
+        return query(policy, rowFilter, null);
+    }
+
+    /** Like {@link #query(TablePolicy, String)}, also limited to the rows {@code predicate} (SQL, or null) admits. */
+    static String query(TablePolicy policy, String rowFilter, String predicate) {
         TableSchema table = policy.source();
         List<String> selected = new ArrayList<>();
         List<String> order = new ArrayList<>();
@@ -123,8 +212,15 @@ public final class PostgresRowSource implements RowSource, AutoCloseable {
                 order.add(orderBy(column, name));
             }
         }
-        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t" + (rowFilter == null ? "" : " WHERE (" + rowFilter
-                + ")") + " ORDER BY " + String.join(", ", order);
+        List<String> conditions = new ArrayList<>();
+        if (rowFilter != null) {
+            conditions.add("(" + rowFilter + ")");
+        }
+        if (predicate != null) {
+            conditions.add("(" + predicate + ")");
+        }
+        return "SELECT " + String.join(", ", selected) + " FROM " + table.id().quoted() + " t"
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions)) + " ORDER BY " + String.join(", ", order);
     }
 
     private static String canonical(Column column, String name) {

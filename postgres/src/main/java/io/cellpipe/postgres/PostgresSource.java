@@ -56,16 +56,25 @@ public final class PostgresSource implements Source {
                     .plan(tables, slots.publication() + "_probe");
             List<TableId> added = publish(connection, serverVersion, plan, context.checkpoint().isPresent());
             if (!added.isEmpty() && context.checkpoint().isPresent()) {
-                // Streaming picks up their changes from now on; rows they already had are not in the warehouse.
-                log.warn("{}: tables {} are newly captured; their existing rows are not in the warehouse yet."
-                        + " Copy them with `cellpipe run --resnapshot {}`", cellId(), added, cellId());
+                NewTables.backfill(cellId(), added, context.destination());
             }
             try (Connection replication = connector.openReplication()) {
                 Lsn start = startingPoint(context, connection, replication, catalog, tables, plan.rowFilters());
                 context.state(CellState.STREAMING, "streaming from " + start + " (PostgreSQL " + serverVersion / 10000 + ")");
+                ResyncWindows windows = new ResyncWindows(cellId(), slots.name(), options.capture().spillDirectory(),
+                        options.capture().transactionMemory());
                 ReplicationReader reader = new ReplicationReader(cellId(), options.capture(), connection, replication, catalog, slots.name(),
-                        slots.publication(), options.policies(), plan.rowFilters());
-                reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+                        slots.publication(), options.policies(), plan.rowFilters(),
+                        windows);
+                ResyncWorker resyncs = new ResyncWorker(options, connector, slots.name(), windows, plan.rowFilters(), context);
+                Thread resyncThread = Thread.ofPlatform().name("cell-" + cellId() + "-resync").start(resyncs);
+                try {
+                    reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+                } finally {
+                    resyncs.stop();
+                    resyncThread.interrupt();
+                    resyncThread.join(java.time.Duration.ofSeconds(10));
+                }
             }
         } catch (SQLException e) {
             throw classify(e);
@@ -122,10 +131,8 @@ public final class PostgresSource implements Source {
         if (checkpoint.isPresent()) {
             SlotManager.SlotState state = slots.state(connection);
             if (state != SlotManager.SlotState.PRESENT) {
-                throw new CaptureException(cellId() + ": replication slot " + slots.name() + " is " + state.name().toLowerCase()
-                        + " although the warehouse holds this cell up to " + checkpoint.get().lsn()
-                        + "; changes after that point may be gone. To re-copy the cell, run `cellpipe run --resnapshot "
-                        + cellId() + "` (streaming from \"now\" silently would lose data)", false);
+                return new SlotLoss(cellId(), slots, options.slot(), context.destination()).recover(connection, replication, state,
+                        checkpoint.get().lsn());
             }
             return checkpoint.get().lsn();
         }

@@ -40,6 +40,7 @@ final class ReplicationReader {
     private final String publication;
     private final ColumnPolicies policies;
     private final CellRowFilters rowFilters;
+    private final ResyncWindows resyncs;
     private final PgoutputDecoder decoder = new PgoutputDecoder();
 
     private Lsn lastOffered = Lsn.ZERO;
@@ -54,9 +55,10 @@ final class ReplicationReader {
     private Lsn currentAfter = Lsn.ZERO;
 
     ReplicationReader(String cellId, CaptureConfig capture, Connection connection, Connection replication, CellCatalog catalog, String slot,
-            String publication, ColumnPolicies policies, CellRowFilters rowFilters) {
+            String publication, ColumnPolicies policies, CellRowFilters rowFilters, ResyncWindows resyncs) {
         this.policies = policies;
         this.rowFilters = rowFilters;
+        this.resyncs = resyncs;
         this.cellId = cellId;
         this.capture = capture;
         this.connection = connection;
@@ -97,6 +99,7 @@ final class ReplicationReader {
             }
             drain(stream, context);
         } finally {
+            resyncs.close();
             assembler.close();
             stream.close();
         }
@@ -110,6 +113,11 @@ final class ReplicationReader {
                 confirmsCurrent(sent);
             }
             return null;
+        }
+        if (message instanceof PgoutputMessage.Message logical && ResyncWindows.isWatermark(logical)) {
+            // a position like a heartbeat; at a chunk's high watermark, also the chunk
+            idlePosition = Lsn.max(idlePosition, logical.lsn());
+            return resyncs.reached(logical);
         }
         Transaction transaction = assembler.accept(message);
         if (transaction == null) {
@@ -125,6 +133,7 @@ final class ReplicationReader {
             transaction.close();
             return null;
         }
+        resyncs.observe(transaction);
         return transaction;
     }
 

@@ -72,7 +72,8 @@ public final class ConfigLoader {
                     destination(top.section("destination")), capture(top.section("capture")),
                     privacy(top.section("privacy")), monitoring(top.section("monitoring")), slo(top.section("slo")),
                     alerts(top.section("alerts")), logging(top.section("logging")), registry,
-                    identity(top.section("identity")), clusterwide(top.section("clusterwide")));
+                    identity(top.section("identity")), clusterwide(top.section("clusterwide")),
+                    SlotConfig.read(top.section("slot")));
             top.finish();
             return config;
         } catch (IllegalArgumentException e) {

@@ -219,7 +219,8 @@ final class BatchApplier implements Runnable {
             return transaction;
         }
         transaction.changes().close();
-        return new Transaction(transaction.cellId(), transaction.xid(), transaction.commitLsn(), transaction.commitTime(), kept);
+        return new Transaction(transaction.cellId(), transaction.xid(), transaction.commitLsn(), transaction.commitTime(), kept,
+                transaction.resync());
     }
 
     private void failCell(String cellId, List<Transaction> batch, RuntimeException e) {

@@ -60,6 +60,25 @@ public interface Destination extends AutoCloseable, RowSource {
     /** Records (adds or replaces) the fingerprints of the hash keys used from now on. */
     void recordHashKeys(List<KeyFingerprint> keys);
 
+    /**
+     * Records a resync request; the cell's capture picks it up while streaming.
+     *
+     * @throws UnsupportedOperationException if this destination cannot keep resyncs
+     */
+    default void requestResync(Resync request) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot keep resync requests");
+    }
+
+    /** Every resync request with its progress, oldest first. */
+    default List<Resync> resyncs() {
+        return List.of();
+    }
+
+    /** Ends a resync outside a chunk: failed (with why), or done without rows to write (an expanded whole-cell request). */
+    default void finishResync(String id, Resync.State state, String detail) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot keep resync requests");
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,178 @@
+package io.cellpipe.duckdb;
+
+import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.ResyncProgress;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.spi.Resync;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code _cellpipe.resyncs}: resync requests and their progress. A chunk's progress is written in
+ * the transaction that writes the chunk's rows ({@link #advance}), so after a crash a resync resumes
+ * after its last durable chunk.
+ */
+final class Resyncs {
+    private static final String COLUMNS = "id, cell_id, table_name, where_clause, chunk_rows, state, since_lsn, last_key, rows_done,"
+            + " epoch_us(requested_at), epoch_us(updated_at), detail";
+
+    private Resyncs() {
+    }
+
+    static String createSql() {
+        return "CREATE TABLE IF NOT EXISTS " + ControlTables.RESYNCS + " (id VARCHAR PRIMARY KEY, cell_id VARCHAR NOT NULL,"
+                + " table_name VARCHAR NOT NULL, where_clause VARCHAR, chunk_rows INTEGER NOT NULL, state VARCHAR NOT NULL,"
+                + " since_lsn UBIGINT, last_key VARCHAR, rows_done BIGINT NOT NULL, requested_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, detail VARCHAR)";
+    }
+
+    static void request(Connection connection, Resync request) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + ControlTables.RESYNCS + " (id, cell_id, table_name,"
+                + " where_clause, chunk_rows, state, rows_done, requested_at, updated_at, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 0, make_timestamptz(CAST(? AS BIGINT)), current_timestamp, ?)")) {
+            statement.setString(1, request.id());
+            statement.setString(2, request.cellId());
+            statement.setString(3, request.table());
+            statement.setString(4, request.where());
+            statement.setInt(5, request.chunkRows());
+            statement.setString(6, request.state().name().toLowerCase(java.util.Locale.ROOT));
+            statement.setLong(7, CommitStamp.micros(request.requestedAt()));
+            statement.setString(8, request.detail());
+            statement.executeUpdate();
+        }
+    }
+
+    static List<Resync> read(Connection connection) throws SQLException {
+        List<Resync> resyncs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM " + ControlTables.RESYNCS
+                + " ORDER BY requested_at, id");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                Object since = rows.getObject(7);
+                resyncs.add(new Resync(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5),
+                        Resync.State.valueOf(rows.getString(6).toUpperCase(java.util.Locale.ROOT)),
+                        since == null ? null : new Lsn(((Number) since).longValue()), rows.getString(8), rows.getLong(9),
+                        instant(rows.getLong(10)), instant(rows.getLong(11)), rows.getString(12)));
+            }
+        }
+        return resyncs;
+    }
+
+    static void finish(Connection connection, String id, Resync.State state, String detail) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ControlTables.RESYNCS
+                + " SET state = ?, detail = coalesce(?, detail), updated_at = current_timestamp WHERE id = ?")) {
+            statement.setString(1, state.name().toLowerCase(java.util.Locale.ROOT));
+            statement.setString(2, detail);
+            statement.setString(3, id);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * A cell copied again needs none of its unfinished resyncs; resuming one would even be wrong: its
+     * first low watermark predates the copy, whose rows would look unwritten since.
+     */
+    static void supersede(Connection connection, String cellId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ControlTables.RESYNCS
+                + " SET state = 'done', detail = 'superseded: the cell was copied again', updated_at = current_timestamp"
+                + " WHERE cell_id = ? AND state IN ('pending', 'running')")) {
+            statement.setString(1, cellId);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Records a chunk's progress, in the caller's transaction (the one writing the chunk's rows).
+     * On the last chunk, rows of the table the warehouse has not written since the resync's first
+     * low watermark are rows the source no longer has: they are marked deleted (removed with hard deletes).
+     */
+    static void advance(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table, boolean hardDeletes,
+            boolean changeLog) throws SQLException {
+        if (progress.finished() && table != null) {
+            if (changeLog) {
+                logDeletions(connection, progress, stamp, table, hardDeletes);
+            }
+            markDeletedSince(connection, progress, stamp, table, hardDeletes);
+        }
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ControlTables.RESYNCS
+                + " SET state = ?, since_lsn = CAST(? AS UBIGINT), last_key = ?, rows_done = ?, updated_at = current_timestamp WHERE id = ?")) {
+            statement.setString(1, progress.finished() ? "done" : "running");
+            statement.setString(2, Long.toUnsignedString(progress.since().value()));
+            statement.setString(3, progress.lastKey());
+            statement.setLong(4, progress.rowsDone());
+            statement.setString(5, progress.resyncId());
+            statement.executeUpdate();
+        }
+    }
+
+    private static String scope(ResyncProgress progress, boolean hardDeletes) {
+        return " WHERE _cell_id = ? AND _lsn_value < CAST(? AS UBIGINT)" + (hardDeletes ? "" : " AND NOT \"_deleted\"")
+                + (progress.where() == null ? "" : " AND (" + progress.where() + ")");
+    }
+
+    /** The deletions a resync finds go to the change log like any delete, keyed by the key columns' text. */
+    private static void logDeletions(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table,
+            boolean hardDeletes) throws SQLException {
+        StringBuilder key = new StringBuilder("json_object(");
+        for (io.cellpipe.core.model.Column column : progress.table().keyColumns()) {
+            if (table.indexOf(column.name()) >= 0) {
+                key.append(key.length() > 12 ? ", " : "").append("'").append(column.name().replace("'", "''")).append("', CAST(")
+                        .append(TableId.quote(column.name())).append(" AS VARCHAR)");
+            }
+        }
+        key.append(')');
+        String sql = "INSERT INTO " + ControlTables.SCHEMA + "." + ControlTables.CHANGES + " (cell_id, lsn, lsn_value, commit_ts, xid,"
+                + " table_name, op, seq, \"key\", \"before\", \"after\", uploaded_at) SELECT _cell_id, ?, CAST(? AS UBIGINT),"
+                + " make_timestamptz(CAST(? AS BIGINT)), 0, ?, 'd', -1, " + key + ", NULL, NULL, current_timestamp FROM "
+                + table.quotedName() + scope(progress, hardDeletes);
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, stamp.lsnText());
+            statement.setString(2, Long.toUnsignedString(stamp.lsn().value()));
+            statement.setLong(3, stamp.commitMicros());
+            statement.setString(4, table.id().qualified());
+            statement.setString(5, stamp.cellId());
+            statement.setString(6, Long.toUnsignedString(progress.since().value()));
+            statement.executeUpdate();
+        }
+    }
+
+    private static void markDeletedSince(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table,
+            boolean hardDeletes) throws SQLException {
+        String scope = scope(progress, hardDeletes);
+        String sql = hardDeletes ? "DELETE FROM " + table.quotedName() + scope
+                : "UPDATE " + table.quotedName() + " SET \"_deleted\" = true, \"_op\" = 'd', \"_lsn\" = ?, \"_lsn_value\" = CAST(? AS UBIGINT),"
+                        + " \"_commit_ts\" = make_timestamptz(CAST(? AS BIGINT)), \"_uploaded_at\" = current_timestamp" + scope;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int parameter = 1;
+            if (!hardDeletes) {
+                statement.setString(parameter++, stamp.lsnText());
+                statement.setString(parameter++, Long.toUnsignedString(stamp.lsn().value()));
+                statement.setLong(parameter++, stamp.commitMicros());
+            }
+            statement.setString(parameter++, stamp.cellId());
+            statement.setString(parameter, Long.toUnsignedString(progress.since().value()));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new WarehouseException(stamp.cellId() + ": resync " + progress.resyncId() + " of " + table.id()
+                    + ": cannot mark the rows the cell no longer has as deleted" + (progress.where() == null ? ""
+                            : " (is the predicate '" + progress.where() + "' valid in DuckDB too? it may only name columns the warehouse has)")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails now, with the reason, if {@code where} is not a predicate DuckDB can evaluate on the warehouse table. */
+    static void checkPredicate(Connection connection, WarehouseTable table, String where) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + table.quotedName() + " WHERE false AND (" + where + ")")) {
+            statement.executeQuery().close();
+        }
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}
