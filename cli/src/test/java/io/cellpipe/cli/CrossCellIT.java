@@ -21,9 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,12 +187,6 @@ class CrossCellIT {
     }
 
     private static void execute(int id, String... statements) {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("cell" + id)); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        server.executeIn("cell" + id, statements);
     }
 }

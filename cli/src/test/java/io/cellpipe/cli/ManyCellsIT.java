@@ -15,9 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,12 +123,6 @@ class ManyCellsIT {
     }
 
     private static void execute(int id, String... statements) {
-        try (Connection connection = DriverManager.getConnection(server(id).jdbcUrl("cell" + id)); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        server(id).executeIn("cell" + id, statements);
     }
 }

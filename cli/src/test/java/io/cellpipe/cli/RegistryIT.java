@@ -163,13 +163,7 @@ class RegistryIT {
     }
 
     private static void execute(int id, String... statements) {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("cell" + id)); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        server.executeIn("cell" + id, statements);
     }
 
     private static long count(int id, String sql) throws Exception {

@@ -12,9 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -86,12 +83,6 @@ class RollingUpgradeIT {
     }
 
     private static void execute(int id, String... statements) {
-        try (Connection connection = DriverManager.getConnection(server.jdbcUrl("cell" + id)); Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        server.executeIn("cell" + id, statements);
     }
 }

@@ -112,7 +112,12 @@ public final class EmbeddedCell implements AutoCloseable {
 
     /** Runs each statement in the {@code postgres} database, each in its own transaction. */
     public void execute(String... sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        executeIn("postgres", sql);
+    }
+
+    /** Runs each statement in the given database (e.g. one of several cells on this server), each in its own transaction. */
+    public void executeIn(String database, String... sql) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(database)); Statement statement = connection.createStatement()) {
             for (String each : sql) {
                 try {
                     statement.execute(each);
