@@ -9,4 +9,4 @@ cd "$root"
 echo "bench: building with -Pbench ..." >&2
 ./mvnw -q -B -Pbench -DskipTests -pl bench -am package >&2
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${BENCH_JAVA_OPTS:-} -jar bench/target/cellpipe-bench.jar \
-  --report docs/BENCHMARKS.md --command "./bench/run.sh${*:+ $*}" "$@"
+  --report docs/BENCHMARKS.md --command "${BENCH_CHILD_JAVA_OPTS:+BENCH_CHILD_JAVA_OPTS=$BENCH_CHILD_JAVA_OPTS }./bench/run.sh${*:+ $*}" "$@"
