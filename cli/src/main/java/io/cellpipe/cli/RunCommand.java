@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
             Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(pipelineConfig), Duration.ofSeconds(60));
             supervisor.reconcile(pipelineConfig.cells());
             // pipeline.stop runs inside: the endpoints are served until the pipeline has drained, so /health and /status show the stop
-            try (RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor)).orElse(null);
+            try (RegistryWatcher watcher = pipelineConfig.registry().map(registry -> RegistryWatcher.start(registry, supervisor, alerts)).orElse(null);
                     CrossCellChecks checks = Assembly.crossCellChecks(pipelineConfig, destination, pipeline, supervisor, alerts);
                     PipelineWatch watch = Assembly.watch(pipelineConfig, pipeline, alerts, supervisor, checks, watcher);
                     MonitoringServer monitoring = Assembly.monitoring(pipelineConfig, pipeline, watch, meters);

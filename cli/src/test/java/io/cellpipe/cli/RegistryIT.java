@@ -3,6 +3,7 @@ package io.cellpipe.cli;
 import static io.cellpipe.cli.CapturedCells.awaitReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
@@ -81,7 +82,8 @@ class RegistryIT {
             pipeline.start(List.of());
             Supervisor supervisor = new Supervisor(pipeline, Assembly.cells(config), Duration.ofSeconds(60));
             supervisor.reconcile(config.cells());
-            try (RegistryWatcher watcher = RegistryWatcher.start(config.registry().orElseThrow(), supervisor)) {
+            Alerts alerts = new Alerts();
+            try (RegistryWatcher watcher = RegistryWatcher.start(config.registry().orElseThrow(), supervisor, alerts)) {
                 awaitStreaming(pipeline, "1");
                 awaitStreaming(pipeline, "2");
                 write(1, 10);
@@ -98,6 +100,10 @@ class RegistryIT {
                 String overlapping = registry(1, 2, 3).replace("minval = " + (base(3) + 1), "minval = " + (base(2) + 5));
                 Files.writeString(registry, overlapping);
                 awaitRejection(watcher, "sequence ranges overlap: cell 2 has");
+                assertThat(alerts.firing()).singleElement().satisfies(alert -> {
+                    assertThat(alert.kind()).isEqualTo(RegistryWatcher.REGISTRY_REJECTED);
+                    assertThat(alert.text()).contains("sequence ranges overlap", "keeping the 3 running cells");
+                });
                 assertThat(supervisor.cells()).extracting(CellConfig::id).containsExactly("1", "2", "3");
                 Files.writeString(registry, "[[cells]\nid = 1");
                 awaitRejection(watcher, "is not valid TOML");
@@ -112,6 +118,7 @@ class RegistryIT {
                 }
                 assertThat(pipeline.report()).extracting(report -> report.cellId()).containsExactly("1", "3");
                 assertThat(watcher.rejection()).isEmpty();
+                assertThat(alerts.firing()).as("resolved once the file is good again").isEmpty();
                 write(1, 10);
                 write(2, 10); // not captured any more: cell 2 left
                 write(3, 10);

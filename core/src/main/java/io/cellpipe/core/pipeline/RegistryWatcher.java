@@ -1,5 +1,8 @@
 package io.cellpipe.core.pipeline;
 
+import io.cellpipe.core.alert.AlertKind;
+import io.cellpipe.core.alert.Alerts;
+import io.cellpipe.core.alert.Severity;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.CellRegistry;
 import io.cellpipe.core.config.ConfigException;
@@ -23,9 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RegistryWatcher.class);
+    /** The latest edit of the registry file was rejected; the running cells are kept. */
+    public static final AlertKind REGISTRY_REJECTED = new AlertKind("registry_rejected", Severity.WARNING);
 
     private final RegistryConfig registry;
     private final Supervisor supervisor;
+    private final Alerts alerts;
     private final Thread thread;
     private volatile byte[] applied;
     private byte[] pending;
@@ -33,16 +39,17 @@ public final class RegistryWatcher implements AutoCloseable {
     private volatile Instant lastChange = Instant.now();
     private volatile boolean running = true;
 
-    private RegistryWatcher(RegistryConfig registry, Supervisor supervisor, byte[] applied) {
+    private RegistryWatcher(RegistryConfig registry, Supervisor supervisor, Alerts alerts, byte[] applied) {
         this.registry = registry;
         this.supervisor = supervisor;
+        this.alerts = alerts;
         this.applied = applied;
         this.thread = Thread.ofVirtual().name("registry-watch").unstarted(this::watch);
     }
 
     /** Starts watching, taking the file as it is now as what the running cells were built from. */
-    public static RegistryWatcher start(RegistryConfig registry, Supervisor supervisor) {
-        RegistryWatcher watcher = new RegistryWatcher(registry, supervisor, read(registry).orElse(new byte[0]));
+    public static RegistryWatcher start(RegistryConfig registry, Supervisor supervisor, Alerts alerts) {
+        RegistryWatcher watcher = new RegistryWatcher(registry, supervisor, alerts, read(registry).orElse(new byte[0]));
         watcher.thread.start();
         return watcher;
     }
@@ -67,7 +74,7 @@ public final class RegistryWatcher implements AutoCloseable {
             return;
         }
         if (Arrays.equals(content.get(), applied)) {
-            rejection = null;
+            accepted();
             pending = null;
             return;
         }
@@ -85,7 +92,7 @@ public final class RegistryWatcher implements AutoCloseable {
         }
         Supervisor.Change change = supervisor.reconcile(cells);
         applied = content.get();
-        rejection = null;
+        accepted();
         lastChange = Instant.now();
         log.info("cell registry {} changed: {} cells (added {}, removed {}, restarted {})", registry.file(), cells.size(),
                 change.added(), change.removed(), change.restarted());
@@ -93,9 +100,17 @@ public final class RegistryWatcher implements AutoCloseable {
 
     private void reject(String reason) {
         if (rejection == null || !rejection.equals(reason)) {
-            log.error("{}; keeping the {} running cells until the file is fixed", reason, supervisor.cells().size());
+            alerts.raise(REGISTRY_REJECTED, "", registry.file().toString(), reason + "; keeping the " + supervisor.cells().size()
+                    + " running cells until the file is fixed");
         }
         rejection = reason;
+    }
+
+    private void accepted() {
+        if (rejection != null) {
+            alerts.resolve(REGISTRY_REJECTED, "", registry.file().toString());
+        }
+        rejection = null;
     }
 
     private void watch() {
