@@ -8,6 +8,8 @@ import io.cellpipe.core.model.TableSchema;
  * Unchanged TOAST columns are left out: their value was not sent.
  */
 final class JsonImage {
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
     private JsonImage() {
     }
 
@@ -45,25 +47,30 @@ final class JsonImage {
         return json.append('}').toString();
     }
 
+    /**
+     * Appends {@code text} as a JSON string. Runs of characters that need no escape are copied in
+     * one append (most values have none), not one char at a time.
+     */
     private static void string(StringBuilder json, String text) {
         json.append('"');
-        for (int i = 0; i < text.length(); i++) {
+        int length = text.length();
+        int run = 0;
+        for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            json.append(text, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> json.append("\\\"");
                 case '\\' -> json.append("\\\\");
                 case '\n' -> json.append("\\n");
                 case '\r' -> json.append("\\r");
                 case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
+                default -> json.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
             }
         }
-        json.append('"');
+        json.append(text, run, length).append('"');
     }
 }
