@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How one process scales with the number of cells: for 1, 10 and 50 cells from one registry file, the time
@@ -219,12 +218,7 @@ final class CellsBench {
         }
 
         long statusKiB(String field) throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
-                }
-            }
-            throw new IOException("no " + field + " in /proc/" + process.pid() + "/status");
+            return ChildPipeline.statusKiB(process, field);
         }
 
         private void readReports() {
@@ -246,15 +240,7 @@ final class CellsBench {
 
         @Override
         public void close() throws IOException {
-            process.getOutputStream().close();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            ChildPipeline.stop(process);
         }
 
         private static Path ownJar() {

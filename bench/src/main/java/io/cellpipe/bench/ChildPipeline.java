@@ -63,6 +63,11 @@ final class ChildPipeline implements AutoCloseable {
 
     /** A field of {@code /proc/<pid>/status} in KiB, e.g. VmHWM (peak resident set) or VmRSS. */
     long statusKiB(String field) throws IOException {
+        return statusKiB(process, field);
+    }
+
+    /** A field of a process's {@code /proc/<pid>/status} in KiB. */
+    static long statusKiB(Process process, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
             if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
@@ -73,6 +78,11 @@ final class ChildPipeline implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stop(process);
+    }
+
+    /** Closes the child's standard input (its signal to drain and exit) and waits for it; forcibly after 60 s. */
+    static void stop(Process process) throws IOException {
         process.getOutputStream().close();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -264,19 +263,7 @@ public final class CellCheck {
                 }
             }
         }
-        Set<TableId> published = new HashSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
-                        + " JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE p.pubname = ?")) {
-            statement.setString(1, publication);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    published.add(new TableId(rows.getString(1), rows.getString(2)));
-                }
-            }
-        }
-        return published;
+        return SlotManager.publishedTables(connection, publication);
     }
 
     private static List<TableId> tablesWhere(Connection connection, List<CellCatalog.CatalogTable> captured, String condition)

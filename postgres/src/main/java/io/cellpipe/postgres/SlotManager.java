@@ -97,6 +97,12 @@ final class SlotManager {
     }
 
     private List<TableId> added(Connection connection, List<TableId> tables) throws SQLException {
+        java.util.Set<TableId> published = publishedTables(connection, publication);
+        return tables.stream().filter(table -> !published.contains(table)).toList();
+    }
+
+    /** The tables a publication names (none when it does not exist). */
+    static java.util.Set<TableId> publishedTables(Connection connection, String publication) throws SQLException {
         java.util.Set<TableId> published = new java.util.HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT n.nspname, c.relname FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid"
@@ -109,7 +115,7 @@ final class SlotManager {
                 }
             }
         }
-        return tables.stream().filter(table -> !published.contains(table)).toList();
+        return published;
     }
 
     /** Whether the slot exists, and if so whether WAL it needs was removed. */

@@ -207,8 +207,9 @@ public final class CrossCellChecks implements AutoCloseable {
                 continue;
             }
             try {
-                if (kind.equals("static") && presented.add(table)) {
+                if (kind.equals("static") && !presented.contains(table)) {
                     warehouse.presentOnce(table, key.get());
+                    presented.add(table); // only once it exists: a failed attempt is tried again next time
                 }
                 List<ClusterwideDifference> found = cellIds.size() < 2 ? List.of() : warehouse.differences(table, key.get(), cellIds);
                 warehouse.recordDifferences(table, kind, found);
