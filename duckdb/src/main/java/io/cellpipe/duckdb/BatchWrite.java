@@ -51,7 +51,7 @@ final class BatchWrite {
     }
 
     void write(List<Transaction> batch) throws SQLException {
-        try (ChangeLogWriter log = options.changeLog() ? ChangeLogWriter.open(connection, uploadedMicros()) : null) {
+        try (ChangeLogWriter log = options.changeLog() ? ChangeLogWriter.open(connection, SqlTransaction.startMicros(connection)) : null) {
             for (Transaction transaction : batch) {
                 CommitStamp stamp = CommitStamp.of(transaction);
                 long seq = 0;
@@ -164,14 +164,6 @@ final class BatchWrite {
             statement.executeUpdate();
         } catch (SQLException e) {
             throw WriteFailure.of(e, table.id(), stamp.cellId(), "truncate");
-        }
-    }
-
-    /** The transaction's start time, which is also what {@code current_timestamp} gives every row of the batch. */
-    private long uploadedMicros() throws SQLException {
-        try (var statement = connection.createStatement(); var result = statement.executeQuery("SELECT epoch_us(current_timestamp)")) {
-            result.next();
-            return result.getLong(1);
         }
     }
 }

@@ -137,6 +137,18 @@ final class WarehouseCatalog {
                 + " in " + warehouse.path() + ": " + e.getMessage(), e);
     }
 
+    /**
+     * Whether the stored column order is the created one: {@code _cell_id}, the source columns,
+     * then the metadata. A column added later comes after the metadata.
+     */
+    private static boolean inCreatedOrder(List<WarehouseColumn> stored, List<WarehouseColumn> source) {
+        List<String> created = new ArrayList<>();
+        created.add(WarehouseTable.CELL_ID);
+        source.forEach(column -> created.add(column.name()));
+        WarehouseTable.METADATA.forEach(column -> created.add(column.name()));
+        return stored.stream().map(WarehouseColumn::name).toList().equals(created);
+    }
+
     /** Tables with cellpipe's columns, of one table ({@code only}) or all. */
     private static Map<TableId, WarehouseTable> read(Connection connection, TableId only) throws SQLException {
         String sql = COLUMNS + (only == null ? "" : " AND schema_name = ? AND table_name = ?") + " ORDER BY schema_name, table_name, column_index";
@@ -159,7 +171,7 @@ final class WarehouseCatalog {
             all.forEach(column -> names.add(column.name()));
             if (names.containsAll(WarehouseTable.RESERVED_NAMES)) {
                 List<WarehouseColumn> source = all.stream().filter(column -> !WarehouseTable.RESERVED_NAMES.contains(column.name())).toList();
-                tables.put(id, new WarehouseTable(id, source));
+                tables.put(id, new WarehouseTable(id, source, inCreatedOrder(all, source)));
             }
         });
         return tables;

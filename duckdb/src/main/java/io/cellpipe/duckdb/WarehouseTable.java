@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * The current-state table of one source table: {@code _cell_id}, the source columns (the union of
  * every shape seen, in order of first appearance), then cellpipe's metadata columns. Immutable; a
- * schema change makes a new one.
+ * schema change makes a new one. {@code inCreatedOrder}: DuckDB stores the columns in that order
+ * (a column added later is stored after the metadata), as an appender must fill them.
  */
-record WarehouseTable(TableId id, List<WarehouseColumn> columns) {
+record WarehouseTable(TableId id, List<WarehouseColumn> columns, boolean inCreatedOrder) {
     static final String CELL_ID = "_cell_id";
     static final List<WarehouseColumn> METADATA = List.of(
             new WarehouseColumn("_lsn", DuckDbTypes.VARCHAR),
