@@ -33,9 +33,10 @@ final class ChangeLogWriter implements AutoCloseable {
             appender.appendEpochMicros(stamp.commitMicros());
         }
         appender.append(stamp.xid()).append(binding.qualifiedName()).append(change.op().code()).append(seq);
-        appender.append(change.identity() == null ? "{}" : JsonImage.of(change.table(), change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY));
-        appendNullable(JsonImage.of(change.table(), change.before()));
-        appendNullable(JsonImage.of(change.table(), change.after()));
+        JsonImage json = binding.json();
+        appender.append(change.identity() == null ? "{}" : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY));
+        appendNullable(json.of(change.before()));
+        appendNullable(json.of(change.after()));
         appender.appendEpochMicros(uploadedMicros).endRow();
     }
 

@@ -4,27 +4,54 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableSchema;
 
 /**
- * A row image as a JSON object of column name to PostgreSQL text (strings, or null for SQL NULL).
- * Unchanged TOAST columns are left out: their value was not sent.
+ * Writes row images of one shape as JSON objects of column name to PostgreSQL text (strings, or
+ * null for SQL NULL). Unchanged TOAST columns are left out: their value was not sent. Each
+ * column's {@code "name":} is escaped once, when the shape is first seen, not once per row.
  */
 final class JsonImage {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private JsonImage() {
+    /** {@code "name":} per column, escaped. */
+    private final String[] names;
+    /** A sizing hint only: a racing write between threads would cost at most a builder resize. */
+    private int lastLength = 64;
+
+    private JsonImage(String[] names) {
+        this.names = names;
+    }
+
+    static JsonImage forShape(TableSchema schema) {
+        String[] names = new String[schema.columns().size()];
+        for (int i = 0; i < names.length; i++) {
+            StringBuilder name = new StringBuilder();
+            string(name, schema.columns().get(i).name());
+            names[i] = name.append(':').toString();
+        }
+        return new JsonImage(names);
     }
 
     static String of(TableSchema schema, RowImage image) {
-        return image == null ? null : write(schema, image, null);
+        return forShape(schema).of(image);
+    }
+
+    static String of(TableSchema schema, RowImage image, int[] indexes) {
+        return forShape(schema).of(image, indexes);
+    }
+
+    /** The whole image; null for none. */
+    String of(RowImage image) {
+        return image == null ? null : write(image, null);
     }
 
     /** Only the columns at {@code indexes} (the key). */
-    static String of(TableSchema schema, RowImage image, int[] indexes) {
-        return write(schema, image, indexes);
+    String of(RowImage image, int[] indexes) {
+        return write(image, indexes);
     }
 
-    private static String write(TableSchema schema, RowImage image, int[] indexes) {
-        StringBuilder json = new StringBuilder(64).append('{');
-        int count = indexes == null ? Math.min(image.size(), schema.columns().size()) : indexes.length;
+    private String write(RowImage image, int[] indexes) {
+        // sized like the previous image of the shape, so most rows never grow the builder
+        StringBuilder json = new StringBuilder(lastLength + 16).append('{');
+        int count = indexes == null ? Math.min(image.size(), names.length) : indexes.length;
         boolean first = true;
         for (int i = 0; i < count; i++) {
             int index = indexes == null ? i : indexes[i];
@@ -35,8 +62,7 @@ final class JsonImage {
                 json.append(',');
             }
             first = false;
-            string(json, schema.columns().get(index).name());
-            json.append(':');
+            json.append(names[index]);
             String value = image.value(index);
             if (value == null) {
                 json.append("null");
@@ -44,7 +70,11 @@ final class JsonImage {
                 string(json, value);
             }
         }
-        return json.append('}').toString();
+        json.append('}');
+        if (indexes == null) {
+            lastLength = json.length();
+        }
+        return json.toString();
     }
 
     /**

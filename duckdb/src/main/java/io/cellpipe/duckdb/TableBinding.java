@@ -16,11 +16,13 @@ final class TableBinding {
     private final int[] keyIndexes;
     private final int[] keyPositions;
     private final String qualifiedName;
+    private final JsonImage json;
 
     private TableBinding(WarehouseTable table, TableSchema schema) {
         this.table = table;
         this.schema = schema;
         this.qualifiedName = schema.id().qualified();
+        this.json = JsonImage.forShape(schema);
         int size = schema.columns().size();
         this.positions = new int[size];
         this.kinds = new ColumnKind[size];
@@ -61,6 +63,11 @@ final class TableBinding {
     /** {@code schema.table}, as the change log and stopped tables name it. */
     String qualifiedName() {
         return qualifiedName;
+    }
+
+    /** Writes the change log's JSON images of this shape. */
+    JsonImage json() {
+        return json;
     }
 
     int size() {
