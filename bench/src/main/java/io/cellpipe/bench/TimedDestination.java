@@ -8,6 +8,7 @@ import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.SnapshotLoad;
 import io.cellpipe.core.verify.VerifyRow;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,11 @@ final class TimedDestination implements Destination {
     @Override
     public void loadSnapshotRows(String cellId, TableSchema table, List<RowImage> rows) {
         delegate.loadSnapshotRows(cellId, table, rows);
+    }
+
+    @Override
+    public SnapshotLoad openSnapshotLoad(String cellId, TableSchema table) {
+        return delegate.openSnapshotLoad(cellId, table);
     }
 
     @Override

@@ -61,7 +61,9 @@ class CrashRecoveryIT {
                     awaitLine(logFile, "copying", child);
                     Thread.sleep(random.nextInt(400));
                 } else {
-                    Thread.sleep(3_000 + random.nextInt(5_000));
+                    // The later rounds die while streaming: once the snapshot is done (however long a loaded machine takes), at a random point.
+                    awaitLine(logFile, "streaming from", child);
+                    Thread.sleep(random.nextInt(3_000));
                 }
                 String log = Files.readString(logFile);
                 assertThat(child.isAlive()).as("child %d alive before the kill; log: %s", round, log).isTrue();

@@ -7,14 +7,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Appends snapshot rows straight into their warehouse table, each value read from PostgreSQL text
  * in Java ({@link TextConversion}), instead of staging the text and copying it over with a cast:
  * the rows are written once instead of twice. Only for tables whose every column type has a
- * conversion; a value the conversion leaves to DuckDB ends the append with {@link #appendAll}
- * returning false, and the caller rolls back and loads the rows the staged way.
+ * conversion; from the first row with a value the conversion leaves to DuckDB, the caller loads
+ * the rows the staged way.
  */
 final class DirectSnapshotAppend {
     private final WarehouseTable table;
@@ -42,29 +41,30 @@ final class DirectSnapshotAppend {
     }
 
     /**
-     * Appends every row inside the transaction open on {@code connection}; false as soon as a value
-     * is not read, after which the transaction must be rolled back (rows before it were appended).
+     * Appends rows in order until one has a value Java does not read; returns how many were
+     * appended (all of them, or the index of that row). The appender joins the transaction open
+     * on its connection.
      *
      * @param uploadedMicros the transaction's start, as {@code current_timestamp} gives staged rows
      */
-    boolean appendAll(DuckDBConnection connection, String cellId, TableBinding binding, List<RowImage> rows, CommitStamp stamp,
-            long uploadedMicros) throws SQLException {
+    int append(DuckDBAppender appender, String cellId, TableBinding binding, List<RowImage> rows, CommitStamp stamp, long uploadedMicros)
+            throws SQLException {
         Object[] values = new Object[table.width()];
-        try (DuckDBAppender appender = connection.createAppender(table.id().schema(), table.id().name())) {
-            for (RowImage row : rows) {
-                if (!read(row, binding, values)) {
-                    return false;
-                }
-                appender.beginRow().append(cellId);
-                for (Object value : values) {
-                    TextConversion.append(appender, value);
-                }
-                // UBIGINT takes the LSN's 64 bits as they are; a snapshot row has no commit time
-                appender.append(stamp.lsnText()).append(stamp.lsn().value()).append(Operation.READ.code())
-                        .appendNull().append(false).appendEpochMicros(uploadedMicros).endRow();
+        int appended = 0;
+        for (RowImage row : rows) {
+            if (!read(row, binding, values)) {
+                return appended;
             }
+            appender.beginRow().append(cellId);
+            for (Object value : values) {
+                TextConversion.append(appender, value);
+            }
+            // UBIGINT takes the LSN's 64 bits as they are; a snapshot row has no commit time
+            appender.append(stamp.lsnText()).append(stamp.lsn().value()).append(Operation.READ.code()).appendNull().append(false)
+                    .appendEpochMicros(uploadedMicros).endRow();
+            appended++;
         }
-        return true;
+        return appended;
     }
 
     /** Fills {@code values} by warehouse position (null where the row's shape has no column); false if a value is not read. */

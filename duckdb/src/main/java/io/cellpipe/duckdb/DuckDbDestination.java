@@ -12,6 +12,7 @@ import io.cellpipe.core.privacy.KeyFingerprint;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Resync;
+import io.cellpipe.core.spi.SnapshotLoad;
 import io.cellpipe.core.verify.KeyBuckets;
 import io.cellpipe.core.verify.RangeChecksum;
 import io.cellpipe.core.verify.RangeChecksums;
@@ -114,6 +115,12 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
     @Override
     public void loadSnapshotRows(String cellId, TableSchema table, List<RowImage> rows) {
         snapshots.load(cellId, table, rows);
+    }
+
+    /** Rows written straight into the table where their values allow, committed as one DuckDB transaction. */
+    @Override
+    public SnapshotLoad openSnapshotLoad(String cellId, TableSchema table) {
+        return snapshots.open(cellId, table);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.cellpipe.duckdb;
 
-import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.Lsn;
-import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
@@ -10,13 +8,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import org.duckdb.DuckDBConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Copies a cell's tables into the warehouse. Each load runs on its own connection in its own
@@ -24,12 +19,10 @@ import org.slf4j.LoggerFactory;
  * from separate connections without conflict.
  */
 final class SnapshotLoader {
-    private static final Logger log = LoggerFactory.getLogger(SnapshotLoader.class);
-
     private final Warehouse warehouse;
     private final WarehouseCatalog catalog;
     private final ColumnFills fills;
-    /** Tables whose rows had a value {@link DirectSnapshotAppend} does not read. */
+    /** Tables whose rows had a value {@link DirectSnapshotAppend} does not read: staged from then on. */
     private final Set<TableId> staged = ConcurrentHashMap.newKeySet();
 
     SnapshotLoader(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills) {
@@ -69,62 +62,19 @@ final class SnapshotLoader {
     }
 
     void load(String cellId, TableSchema schema, List<RowImage> rows) {
-        TableBinding binding = catalog.bind(cellId, schema);
         if (rows.isEmpty()) {
+            catalog.bind(cellId, schema);
             return;
         }
-        Lock dataLock = catalog.dataLock();
-        dataLock.lock();
-        try (DuckDBConnection connection = warehouse.session()) {
-            WarehouseTable table = catalog.table(schema.id()).orElseThrow();
-            if (appendDirectly(connection, cellId, table, binding, rows)) {
-                return;
-            }
-            StagingTable staging = new StagingTable("cellpipe_snapshot");
-            staging.prepare(connection, table.width());
-            AppendBuffer buffer = new AppendBuffer(connection, table, staging);
-            CommitStamp stamp = CommitStamp.snapshot(cellId);
-            try {
-                for (RowImage row : rows) {
-                    buffer.add(new Change(schema, Operation.READ, null, row), binding, stamp);
-                }
-            } catch (IllegalArgumentException e) {
-                throw WriteFailure.unreadableValue(e, schema.id(), cellId);
-            }
-            SqlTransaction.run(connection, () -> {
-                buffer.flush();
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new WarehouseException(cellId + ": cannot load " + rows.size() + " snapshot rows of " + schema.id()
-                    + " into the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
-        } finally {
-            dataLock.unlock();
+        try (ChunkLoad load = open(cellId, schema)) {
+            load.add(rows);
+            load.commit();
         }
     }
 
-    /**
-     * The rows written once, straight into the table, when Java reads all their values; false
-     * (nothing written) otherwise. A table with a value left to DuckDB is staged from then on, so
-     * its later loads do not repeat the attempt.
-     */
-    private boolean appendDirectly(DuckDBConnection connection, String cellId, WarehouseTable table, TableBinding binding,
-            List<RowImage> rows) throws SQLException {
-        if (staged.contains(table.id())) {
-            return false;
-        }
-        Optional<DirectSnapshotAppend> direct = DirectSnapshotAppend.of(table);
-        if (direct.isEmpty()) {
-            return false;
-        }
-        CommitStamp stamp = CommitStamp.snapshot(cellId);
-        boolean written = SqlTransaction.commitIf(connection,
-                () -> direct.get().appendAll(connection, cellId, binding, rows, stamp, SqlTransaction.startMicros(connection)));
-        if (!written) {
-            staged.add(table.id());
-            log.debug("{}: {} has a value only DuckDB's cast reads; its snapshot rows are staged and cast from now on", cellId, table.id());
-        }
-        return written;
+    /** A load of many rows in one DuckDB transaction, used by the calling thread until it commits or closes. */
+    ChunkLoad open(String cellId, TableSchema schema) {
+        return ChunkLoad.open(warehouse, catalog, cellId, schema, staged);
     }
 
     void complete(String cellId, Lsn consistentPoint, Instant snapshotTime) {

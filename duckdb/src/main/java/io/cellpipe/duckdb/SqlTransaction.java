@@ -31,20 +31,6 @@ final class SqlTransaction {
         return result;
     }
 
-    /** Like {@link #run}, but commits only when the work returns true, and rolls back otherwise. */
-    static boolean commitIf(Connection connection, Work<Boolean> work) throws SQLException {
-        execute(connection, "BEGIN TRANSACTION");
-        boolean commit;
-        try {
-            commit = work.run();
-            execute(connection, commit ? "COMMIT" : "ROLLBACK");
-        } catch (SQLException | RuntimeException | Error e) {
-            rollback(connection, e);
-            throw e;
-        }
-        return commit;
-    }
-
     /** The open transaction's start, which is also what {@code current_timestamp} gives every statement in it. */
     static long startMicros(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement(); var result = statement.executeQuery("SELECT epoch_us(current_timestamp)")) {

@@ -6,6 +6,7 @@ import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.TablePolicy;
 import io.cellpipe.core.spi.Destination;
+import io.cellpipe.core.spi.SnapshotLoad;
 import io.cellpipe.core.spi.SourceContext;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -143,25 +144,29 @@ final class SnapshotCopier {
         return new RowImage(values, null);
     }
 
+    /** One chunk is one load: the destination may write it as one unit, which it commits once the chunk is read. */
     private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination, Progress progress)
             throws SQLException {
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql());
         int columns = chunk.table().columns().size();
-        List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
         long rows = 0;
-        byte[] row;
-        while ((row = copy.readFromCopy()) != null) {
-            batch.add(transformed(chunk.policy(), parser.parse(row, columns)));
-            rows++;
-            if (batch.size() == ROWS_PER_LOAD) {
-                destination.loadSnapshotRows(cellId, chunk.table(), batch);
-                progress.add(chunk.table().id(), batch.size());
-                batch = new ArrayList<>(ROWS_PER_LOAD);
+        try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
+            List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
+            byte[] row;
+            while ((row = copy.readFromCopy()) != null) {
+                batch.add(transformed(chunk.policy(), parser.parse(row, columns)));
+                rows++;
+                if (batch.size() == ROWS_PER_LOAD) {
+                    load.add(batch);
+                    progress.add(chunk.table().id(), batch.size());
+                    batch = new ArrayList<>(ROWS_PER_LOAD);
+                }
             }
-        }
-        if (!batch.isEmpty()) {
-            destination.loadSnapshotRows(cellId, chunk.table(), batch);
-            progress.add(chunk.table().id(), batch.size());
+            if (!batch.isEmpty()) {
+                load.add(batch);
+                progress.add(chunk.table().id(), batch.size());
+            }
+            load.commit();
         }
         return rows;
     }

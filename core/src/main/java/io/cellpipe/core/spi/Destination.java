@@ -37,6 +37,28 @@ public interface Destination extends AutoCloseable, RowSource {
     /** Appends snapshot rows of one table of one cell; may be called from several threads at once. */
     void loadSnapshotRows(String cellId, TableSchema table, List<RowImage> rows);
 
+    /**
+     * Opens a load of many snapshot rows of one table of one cell that the destination may write
+     * in larger units than {@link #loadSnapshotRows} calls. By default each {@code add} is loaded
+     * at once, and {@code commit} and {@code close} have nothing left to do.
+     */
+    default SnapshotLoad openSnapshotLoad(String cellId, TableSchema table) {
+        return new SnapshotLoad() {
+            @Override
+            public void add(List<RowImage> rows) {
+                loadSnapshotRows(cellId, table, rows);
+            }
+
+            @Override
+            public void commit() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Marks a cell's snapshot complete: from now on it streams from {@code consistentPoint}. */
     void completeSnapshot(String cellId, Lsn consistentPoint, Instant snapshotTime);
 
