@@ -17,7 +17,7 @@ import java.time.Duration;
  * @param changeLogRetention how long change log entries are kept after they were loaded; null keeps them forever
  */
 public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit, Duration changeLogRetention) {
-    public static final long DEFAULT_MEMORY_LIMIT = 256L * 1024 * 1024;
+    public static final long DEFAULT_MEMORY_LIMIT = 128L * 1024 * 1024;
     private static final long MINIMUM_MEMORY_LIMIT = 16L * 1024 * 1024;
 
     public DuckDbOptions {
@@ -44,7 +44,7 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
 
     /**
      * Reads {@code path} (required), {@code hard_deletes} (default false), {@code change_log} (default true), {@code memory_limit}
-     * (256MB), {@code change_log_retention} (default: keep forever).
+     * (128MB), {@code change_log_retention} (default: keep forever).
      */
     public static DuckDbOptions from(ConfigSection section) {
         String path = section.string("path");
