@@ -162,9 +162,8 @@ final class CellsBench {
         md.append("Measured ").append(LocalDate.now()).append(" with `").append(command).append("` on ").append(machine.processors())
                 .append(" CPUs (").append(machine.cpuModel()).append("), ").append(String.format("%.1f GiB", machine.memoryMiB() / 1024.0))
                 .append(" RAM, ").append(machine.postgres()).append(", JDK ").append(machine.jdk()).append(". Each pipeline is a JVM of its own")
-                .append(childOptions().isEmpty() ? " without heap options, as the launcher starts it (the JVM may grow its heap to a quarter of"
-                        + " the RAM and collects garbage lazily, so idle RSS is an upper bound)" : " started with `" + String.join(" ", childOptions())
-                        + "`").append("; the catch-up workload is the streaming phase's (inserts, updates,")
+                .append(" started with the launcher's JVM options (`scripts/jvm.options`)")
+                .append(extraOptions().isEmpty() ? "" : " and `" + extraOptions() + "`").append("; the catch-up workload is the streaming phase's (inserts, updates,")
                 .append(" deletes of the 11-column table), spread evenly over the cells and written while the pipeline is stopped.\n\n");
         md.append("| cells | start-up: all snapshotted and streaming | pipeline RSS idle | per extra cell | peak RSS | catch-up: changes | aggregate rate | vs 1 cell |\n");
         md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -179,10 +178,8 @@ final class CellsBench {
         return md.toString();
     }
 
-    /** JVM options for the pipeline JVMs from {@code BENCH_CHILD_JAVA_OPTS} (e.g. a heap limit), none by default. */
-    static List<String> childOptions() {
-        String extra = System.getenv().getOrDefault("BENCH_CHILD_JAVA_OPTS", "").trim();
-        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    private static String extraOptions() {
+        return System.getenv().getOrDefault("BENCH_CHILD_JAVA_OPTS", "").trim();
     }
 
     /** The parent's handle on a {@link CellsProcess}. */
@@ -199,10 +196,7 @@ final class CellsBench {
         }
 
         static Child start(Path config) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-            command.addAll(childOptions());
-            command.addAll(List.of("-cp", ownJar().toString(), CellsProcess.class.getName(), config.toString()));
+            List<String> command = ChildPipeline.javaCommand(CellsProcess.class, config.toString());
             return new Child(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
 

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The parent's handle on a {@link PipelineProcess}: started with the same java and jar as the benchmark and the
- * JVM options of the {@code ./cellpipe} launcher (no heap limit of its own), so its memory is what a user sees.
+ * JVM options of the {@code ./cellpipe} launcher (its argument file {@code scripts/jvm.options}), so its memory is
+ * what a user sees.
  */
 final class ChildPipeline implements AutoCloseable {
     private final Process process;
@@ -31,18 +32,38 @@ final class ChildPipeline implements AutoCloseable {
     static ChildPipeline start(String yaml, Path directory) throws IOException {
         Path config = directory.resolve("child-pipeline.yml");
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
-        // For investigating only (e.g. -Xmx256m or -XX:NativeMemoryTracking=summary); published figures use none.
-        String extra = System.getenv().getOrDefault("BENCH_CHILD_JAVA_OPTS", "").trim();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
-        command.addAll(List.of("-cp", ownJar().toString(), PipelineProcess.class.getName(), config.toString()));
+        List<String> command = javaCommand(PipelineProcess.class, config.toString());
         Process process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         return new ChildPipeline(process);
+    }
+
+    /**
+     * A java command line for {@code main} in the benchmark's jar: the launcher's options file, then
+     * {@code BENCH_CHILD_JAVA_OPTS} (for investigating only, e.g. {@code -XX:NativeMemoryTracking=summary}; a later
+     * option wins over the file's), then the class and its arguments.
+     */
+    static List<String> javaCommand(Class<?> main, String... arguments) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "@" + launcherOptions()));
+        String extra = System.getenv().getOrDefault("BENCH_CHILD_JAVA_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-cp", ownJar().toString(), main.getName()));
+        command.addAll(List.of(arguments));
+        return command;
+    }
+
+    /** {@code scripts/jvm.options} of the source tree the jar was built in ({@code bench/target/cellpipe-bench.jar}). */
+    private static Path launcherOptions() {
+        Path options = ownJar().toAbsolutePath().getParent().resolve("../../scripts/jvm.options").normalize();
+        if (!Files.isRegularFile(options)) {
+            throw new IllegalStateException("the launcher's JVM options " + options + " are missing; run the benchmark from its source"
+                    + " tree with ./bench/run.sh");
+        }
+        return options;
     }
 
     long pid() {

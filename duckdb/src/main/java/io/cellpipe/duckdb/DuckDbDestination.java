@@ -49,7 +49,7 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
     /** Opens (or creates) the warehouse file and cellpipe's tables in it. */
     public DuckDbDestination(DuckDbOptions options) {
         this.options = requireNonNull(options, "options is null");
-        this.warehouse = Warehouse.open(options.path(), options.memoryLimit());
+        this.warehouse = Warehouse.open(options.path(), options.memoryLimit(), options.threads());
         try {
             ControlTables.create(warehouse);
             this.catalog = WarehouseCatalog.load(warehouse);

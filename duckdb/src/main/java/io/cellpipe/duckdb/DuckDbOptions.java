@@ -15,9 +15,12 @@ import java.time.Duration;
  * @param memoryLimit bytes DuckDB may use before it spills to disk; it applies a large source
  *     transaction as one transaction, so this is what bounds the process's native memory
  * @param changeLogRetention how long change log entries are kept after they were loaded; null keeps them forever
+ * @param threads DuckDB's worker threads; each holds memory of its own outside DuckDB's memory limit
+ *     while the statements that apply a large transaction scan the rows it already wrote
  */
-public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit, Duration changeLogRetention) {
-    public static final long DEFAULT_MEMORY_LIMIT = 256L * 1024 * 1024;
+public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit, Duration changeLogRetention, int threads) {
+    public static final long DEFAULT_MEMORY_LIMIT = 128L * 1024 * 1024;
+    public static final int DEFAULT_THREADS = 1;
     private static final long MINIMUM_MEMORY_LIMIT = 16L * 1024 * 1024;
 
     public DuckDbOptions {
@@ -28,6 +31,13 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
         if (changeLogRetention != null && changeLogRetention.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("destination.duckdb.change_log_retention must be at least 1s, not " + changeLogRetention);
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("destination.duckdb.threads must be at least 1, not " + threads);
+        }
+    }
+
+    public DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit, Duration changeLogRetention) {
+        this(path, hardDeletes, changeLog, memoryLimit, changeLogRetention, DEFAULT_THREADS);
     }
 
     public DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, long memoryLimit) {
@@ -44,7 +54,7 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
 
     /**
      * Reads {@code path} (required), {@code hard_deletes} (default false), {@code change_log} (default true), {@code memory_limit}
-     * (256MB), {@code change_log_retention} (default: keep forever).
+     * (128MB), {@code change_log_retention} (default: keep forever), {@code threads} (1).
      */
     public static DuckDbOptions from(ConfigSection section) {
         String path = section.string("path");
@@ -60,7 +70,7 @@ public record DuckDbOptions(Path path, boolean hardDeletes, boolean changeLog, l
             throw section.error("change_log_retention", "must be at least 1s");
         }
         DuckDbOptions options = new DuckDbOptions(Path.of(path), section.bool("hard_deletes", false), section.bool("change_log", true),
-                memoryLimit, retention);
+                memoryLimit, retention, section.integer("threads", DEFAULT_THREADS, 1, 1024));
         section.finish();
         return options;
     }

@@ -1,6 +1,8 @@
 package io.cellpipe.duckdb;
 
 import io.cellpipe.core.model.TableId;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The set-based statements that move staged rows into one warehouse table. Staged text is cast to
@@ -34,35 +36,46 @@ final class TableStatements {
     }
 
     /**
-     * Upserts the staged rows by cell and key. A kept column keeps the warehouse's value; a staged
-     * delete sets {@code _deleted} (soft) or removes the row (hard), and a delete of a row the
-     * warehouse never had leaves a tombstone (soft) or nothing (hard).
+     * Upserts the staged rows by cell and key, in order: (hard deletes) remove the rows a staged
+     * delete matches; update the rows a staged row matches; insert the staged rows that match
+     * nothing. A kept column keeps the warehouse's value; a staged delete sets {@code _deleted}
+     * (soft) or removes the row (hard), and a delete of a row the warehouse never had leaves a
+     * tombstone (soft) or nothing (hard). Each key is staged once, so every statement sees each
+     * warehouse row at most once.
+     *
+     * <p>Not one {@code MERGE}: DuckDB keeps the rows a {@code MERGE} inserts in the transaction's
+     * memory until the commit, while an {@code INSERT} writes full row groups of a large
+     * transaction to the database file as it goes, so a source transaction of millions of rows,
+     * applied in one DuckDB transaction, does not pile up in memory (docs/BENCHMARKS.md).
      */
-    String merge(boolean hardDeletes) {
-        StringBuilder sql = new StringBuilder("MERGE INTO ").append(table.quotedName()).append(" AS target USING ").append(staging)
-                .append(" AS staged ON (").append(keyMatch("target", "staged", false)).append(')');
+    List<String> upsert(boolean hardDeletes) {
+        List<String> statements = new ArrayList<>();
         if (hardDeletes) {
-            sql.append(" WHEN MATCHED AND staged._deleted THEN DELETE");
+            statements.add("DELETE FROM " + table.quotedName() + " AS target USING " + staging + " AS staged WHERE "
+                    + keyMatch("target", "staged", false) + " AND staged._deleted");
         }
-        sql.append(" WHEN MATCHED THEN UPDATE SET ");
+        StringBuilder update = new StringBuilder("UPDATE ").append(table.quotedName()).append(" AS target SET ");
         for (int position = 0; position < table.width(); position++) {
             if (!isKey[position]) {
                 String column = table.column(position).quoted();
-                sql.append(column).append(" = CASE WHEN staged._keep[").append(position + 1).append("] THEN target.").append(column)
+                update.append(column).append(" = CASE WHEN staged._keep[").append(position + 1).append("] THEN target.").append(column)
                         .append(" ELSE ").append(cast(position)).append(" END, ");
             }
         }
-        sql.append("\"_lsn\" = staged._lsn, \"_lsn_value\" = staged._lsn_value, \"_op\" = staged._op, \"_commit_ts\" = staged._commit_ts,"
+        update.append("\"_lsn\" = staged._lsn, \"_lsn_value\" = staged._lsn_value, \"_op\" = staged._op, \"_commit_ts\" = staged._commit_ts,"
                 + " \"_deleted\" = staged._deleted, \"_uploaded_at\" = current_timestamp");
-        sql.append(" WHEN NOT MATCHED ").append(hardDeletes ? "AND NOT staged._deleted " : "").append("THEN INSERT (").append(allColumns())
-                .append(") VALUES (staged._cell_id, ").append(castAll()).append(STAGED_METADATA).append(')');
-        return sql.toString();
+        update.append(" FROM ").append(staging).append(" AS staged WHERE ").append(keyMatch("target", "staged", false));
+        statements.add(update.toString());
+        statements.add("INSERT INTO " + table.quotedName() + " (" + allColumns() + ") SELECT staged._cell_id, " + castAll() + STAGED_METADATA
+                + " FROM " + staging + " AS staged WHERE " + (hardDeletes ? "NOT staged._deleted AND " : "") + "NOT EXISTS (SELECT 1 FROM "
+                + table.quotedName() + " AS target WHERE " + keyMatch("target", "staged", false) + ")");
+        return statements;
     }
 
     /**
      * For rows whose key changed: makes the row at the new key a copy of the warehouse row at the
-     * old key, so the {@link #merge} that follows keeps that row's values where it keeps any (an
-     * unchanged TOAST value travels with the row to its new key). Runs before the merge, which may
+     * old key, so the {@link #upsert} that follows keeps that row's values where it keeps any (an
+     * unchanged TOAST value travels with the row to its new key). Runs before the upsert, which may
      * delete the old row.
      */
     String copyMoved() {

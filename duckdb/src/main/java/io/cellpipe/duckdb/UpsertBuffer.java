@@ -11,7 +11,7 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * Coalesces a keyed table's changes to the latest image per (cell, key), then upserts them with
- * one MERGE. Only the last image of a row reaches DuckDB, however often the batch changed it.
+ * set-based statements ({@link TableStatements#upsert}). Only the last image of a row reaches DuckDB, however often the batch changed it.
  */
 final class UpsertBuffer implements TableBuffer {
     private final DuckDBConnection connection;
@@ -161,7 +161,9 @@ final class UpsertBuffer implements TableBuffer {
             if (moved > 0) {
                 SqlTransaction.execute(connection, statements.copyMoved());
             }
-            SqlTransaction.execute(connection, statements.merge(hardDeletes));
+            for (String statement : statements.upsert(hardDeletes)) {
+                SqlTransaction.execute(connection, statement);
+            }
             staging.clear(connection);
         } catch (SQLException e) {
             throw WriteFailure.of(e, table.id(), severalCells ? null : onlyCell, "write " + rows.size() + " rows to");

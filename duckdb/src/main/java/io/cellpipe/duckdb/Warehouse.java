@@ -25,7 +25,7 @@ final class Warehouse implements AutoCloseable {
         this.root = root;
     }
 
-    static Warehouse open(Path path, long memoryLimit) {
+    static Warehouse open(Path path, long memoryLimit, int threads) {
         Path parent = path.toAbsolutePath().getParent();
         try {
             if (parent != null) {
@@ -43,6 +43,9 @@ final class Warehouse implements AutoCloseable {
         // DuckDB checkpoints when its WAL passes this (default 16MB), inside a COMMIT; at the default a
         // busy pipeline checkpointed every few batches, halving throughput (docs/BENCHMARKS.md).
         properties.setProperty("checkpoint_threshold", "256MB");
+        // DuckDB's default is one thread per core; each thread's scans and joins hold memory that DuckDB does not count in
+        // memory_limit, which grew with a large transaction's size while the upserts scanned its rows (docs/BENCHMARKS.md)
+        properties.setProperty("threads", Integer.toString(threads));
         try {
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
             return new Warehouse(path, root);

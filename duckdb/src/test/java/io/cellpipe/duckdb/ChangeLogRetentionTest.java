@@ -34,7 +34,7 @@ class ChangeLogRetentionTest extends WarehouseTestBase {
         destination.apply(List.of(transaction("cell-1", 100, Change.insert(USERS, row("1", "a")))));
         destination.close();
         destination = null;
-        try (Warehouse warehouse = Warehouse.open(file, DuckDbOptions.DEFAULT_MEMORY_LIMIT);
+        try (Warehouse warehouse = Warehouse.open(file, DuckDbOptions.DEFAULT_MEMORY_LIMIT, DuckDbOptions.DEFAULT_THREADS);
                 ChangeLogRetention retention = new ChangeLogRetention(warehouse, WarehouseCatalog.load(warehouse), Duration.ofSeconds(2))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             long remaining = count(warehouse);

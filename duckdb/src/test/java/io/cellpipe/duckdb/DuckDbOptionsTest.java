@@ -23,6 +23,10 @@ class DuckDbOptionsTest {
                 .isEqualTo(1024L * 1024 * 1024);
         assertThatThrownBy(() -> DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"memory_limit\": \"1MB\"}")))
                 .hasMessageContaining("destination.duckdb.memory_limit must be at least 16MB");
+        assertThat(DuckDbOptions.from(section("{\"path\": \"w.duckdb\"}")).threads()).isEqualTo(1);
+        assertThat(DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"threads\": 4}")).threads()).isEqualTo(4);
+        assertThatThrownBy(() -> DuckDbOptions.from(section("{\"path\": \"w.duckdb\", \"threads\": 0}")))
+                .hasMessageContaining("destination.duckdb.threads");
     }
 
     @Test

@@ -18,7 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
-    private static final long MAX_QUEUED_BYTES = 256L * 1024 * 1024;
+    /**
+     * The queue's in-memory changes may take a quarter of the heap, at most 256 MiB: with the launcher's
+     * small default heap a fixed 256 MiB would let a catching-up cell fill the heap before backpressure.
+     */
+    static final long MAX_QUEUED_BYTES = Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
 
     private final Destination destination;
     private final CaptureConfig capture;
