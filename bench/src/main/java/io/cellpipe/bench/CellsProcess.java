@@ -8,8 +8,6 @@ import io.cellpipe.core.spi.CellState;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.postgres.PostgresSource;
 import io.cellpipe.postgres.PostgresSourceOptions;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +28,7 @@ public final class CellsProcess {
         PipelineConfig config = PipelineSetup.config(Path.of(args[0]).toString(), Files.readString(Path.of(args[0]), StandardCharsets.UTF_8));
         try (Destination destination = PipelineSetup.destination(config)) {
             Pipeline pipeline = new Pipeline(destination, config.capture());
-            Thread stdin = Thread.ofPlatform().daemon().start(CellsProcess::drainStandardInput);
+            Thread stdin = Thread.ofPlatform().daemon().start(PipelineProcess::drainStandardInput);
             pipeline.start(List.of());
             Supervisor supervisor = new Supervisor(pipeline, cell -> new PostgresSource(new PostgresSourceOptions(cell, config.pipeline(),
                     config.tables(), config.capture())), Duration.ofSeconds(60));
@@ -49,16 +47,6 @@ public final class CellsProcess {
                 stdin.join(100);
             }
             pipeline.close();
-        }
-    }
-
-    private static void drainStandardInput() {
-        try (InputStream in = System.in) {
-            while (in.read() >= 0) {
-                // Any input is ignored; the end of it means stop.
-            }
-        } catch (IOException e) {
-            // A broken pipe from the parent means stop, too.
         }
     }
 }

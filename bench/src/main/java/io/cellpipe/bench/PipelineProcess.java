@@ -35,7 +35,8 @@ public final class PipelineProcess {
         }
     }
 
-    private static void drainStandardInput() {
+    /** Returns when the parent closes the child's standard input: the child's signal to stop (shared with {@link CellsProcess}). */
+    static void drainStandardInput() {
         try (InputStream in = System.in) {
             while (in.read() >= 0) {
                 // Any input is ignored; the end of it means stop.

@@ -81,6 +81,11 @@ final class ChunkLoad implements SnapshotLoad {
         }
     }
 
+    /** Whether rows added now go straight into the table (false once a value sent them to staging, or for a table that never can). */
+    boolean appendsDirectly() {
+        return direct != null;
+    }
+
     @Override
     public void add(List<RowImage> images) {
         if (ended) {

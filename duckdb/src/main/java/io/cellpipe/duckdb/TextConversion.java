@@ -107,7 +107,6 @@ enum TextConversion {
     static final Object UNREAD = new Object();
 
     private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
-    private static final Pattern INTEGER_TEXT = Pattern.compile("-?\\d{1,19}");
 
     /** The value to append, or {@link #UNREAD}. */
     abstract Object read(String text);
@@ -154,8 +153,9 @@ enum TextConversion {
         }
     }
 
+    /** Optional minus and digits (Java would also read a leading plus, PostgreSQL never prints one); null otherwise or out of range. */
     private static Long integer(String text) {
-        if (!INTEGER_TEXT.matcher(text).matches()) {
+        if (text.isEmpty() || text.charAt(0) == '+') {
             return null;
         }
         try {

@@ -6,6 +6,7 @@ import io.cellpipe.core.model.RowImage;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBConnection;
 
@@ -18,7 +19,8 @@ final class UpsertBuffer implements TableBuffer {
     private final WarehouseTable table;
     private final StagingTable staging;
     private final TableStatements statements;
-    private final boolean hardDeletes;
+    /** Built once per buffer, run at every flush. */
+    private final List<String> upsert;
     private final int[] keyPositions;
     private final Map<RowKey, StagedRow> rows = new LinkedHashMap<>();
     private String onlyCell;
@@ -29,8 +31,8 @@ final class UpsertBuffer implements TableBuffer {
         this.table = table;
         this.staging = staging;
         this.keyPositions = keyPositions;
-        this.hardDeletes = hardDeletes;
         this.statements = new TableStatements(table, staging.name(), keyPositions);
+        this.upsert = statements.upsert(hardDeletes);
     }
 
     @Override
@@ -161,7 +163,7 @@ final class UpsertBuffer implements TableBuffer {
             if (moved > 0) {
                 SqlTransaction.execute(connection, statements.copyMoved());
             }
-            for (String statement : statements.upsert(hardDeletes)) {
+            for (String statement : upsert) {
                 SqlTransaction.execute(connection, statement);
             }
             staging.clear(connection);

@@ -42,7 +42,9 @@ class ChunkLoadTest {
     @Test
     void rowsAppearAtTheCommitOnly() {
         try (SnapshotLoad load = destination.openSnapshotLoad("cell-1", EVENTS)) {
+            assertThat(((ChunkLoad) load).appendsDirectly()).as("a table of the types Java reads, as the catalog holds it").isTrue();
             load.add(rows(1, 30_000));
+            assertThat(((ChunkLoad) load).appendsDirectly()).isTrue();
             load.add(rows(30_001, 50_000));
             assertThat(scan(destination, "cell-1", EVENTS)).isEmpty();
             load.commit();
@@ -72,9 +74,14 @@ class ChunkLoadTest {
         List<RowImage> first = rows(1, 100);
         first.set(60, row("61", "infinity", "note 61"));
         try (SnapshotLoad load = destination.openSnapshotLoad("cell-1", EVENTS)) {
+            assertThat(((ChunkLoad) load).appendsDirectly()).isTrue();
             load.add(first);
+            assertThat(((ChunkLoad) load).appendsDirectly()).isFalse();
             load.add(rows(101, 200));
             load.commit();
+        }
+        try (SnapshotLoad later = destination.openSnapshotLoad("cell-1", EVENTS)) {
+            assertThat(((ChunkLoad) later).appendsDirectly()).as("the table is staged from then on").isFalse();
         }
         List<List<String>> loaded = scan(destination, "cell-1", EVENTS);
         assertThat(loaded).hasSize(200);
