@@ -3,7 +3,6 @@ package io.cellpipe.duckdb;
 import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.RowImage;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.duckdb.DuckDBAppender;
@@ -49,15 +48,15 @@ final class DirectSnapshotAppend {
      */
     int append(DuckDBAppender appender, String cellId, TableBinding binding, List<RowImage> rows, CommitStamp stamp, long uploadedMicros)
             throws SQLException {
-        Object[] values = new Object[table.width()];
+        RowSlots values = new RowSlots(table.width());
         int appended = 0;
         for (RowImage row : rows) {
             if (!read(row, binding, values)) {
                 return appended;
             }
             appender.beginRow().append(cellId);
-            for (Object value : values) {
-                TextConversion.append(appender, value);
+            for (int position = 0; position < values.width(); position++) {
+                values.appendTo(appender, position);
             }
             // UBIGINT takes the LSN's 64 bits as they are; a snapshot row has no commit time
             appender.append(stamp.lsnText()).append(stamp.lsn().value()).append(Operation.READ.code()).appendNull().append(false)
@@ -67,20 +66,17 @@ final class DirectSnapshotAppend {
         return appended;
     }
 
-    /** Fills {@code values} by warehouse position (null where the row's shape has no column); false if a value is not read. */
-    private boolean read(RowImage row, TableBinding binding, Object[] values) {
-        Arrays.fill(values, null);
+    /** Fills {@code values} by warehouse position (NULL where the row's shape has no column); false if a value is not read. */
+    private boolean read(RowImage row, TableBinding binding, RowSlots values) {
+        values.clear();
         for (int index = 0; index < binding.size(); index++) {
             String text = row.value(index);
-            if (text == null) {
-                continue;
+            if (text != null) {
+                int position = binding.position(index);
+                if (!conversions[position].read(text, values, position)) {
+                    return false;
+                }
             }
-            int position = binding.position(index);
-            Object value = conversions[position].read(text);
-            if (value == TextConversion.UNREAD) {
-                return false;
-            }
-            values[position] = value;
         }
         return true;
     }

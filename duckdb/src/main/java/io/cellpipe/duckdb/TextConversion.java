@@ -14,102 +14,146 @@ import org.duckdb.DuckDBAppender;
  * {@code extra_float_digits} 3) into the Java value the DuckDB appender stores for one warehouse
  * column type, giving the same value DuckDB's own cast of the text would (see {@link
  * DuckDbTypes#castFromText}). Only the common forms are read here; anything else (e.g. {@code
- * infinity}, a date before year 1 or after 9999, {@code NaN} in a decimal) is {@link #UNREAD}, and
+ * infinity}, a date before year 1 or after 9999, {@code NaN} in a decimal) is not read, and
  * the caller leaves the rows to the staged path, where DuckDB casts the text.
  */
 enum TextConversion {
     TEXT {
         @Override
-        Object read(String text) {
-            return text;
+        boolean read(String text, RowSlots row, int position) {
+            row.text(position, text);
+            return true;
         }
     },
     BOOLEAN {
         @Override
-        Object read(String text) {
-            return switch (text) {
-                case "t" -> Boolean.TRUE;
-                case "f" -> Boolean.FALSE;
-                default -> UNREAD;
-            };
+        boolean read(String text, RowSlots row, int position) {
+            switch (text) {
+                case "t" -> row.bool(position, true);
+                case "f" -> row.bool(position, false);
+                default -> {
+                    return false;
+                }
+            }
+            return true;
         }
     },
     SMALLINT {
         @Override
-        Object read(String text) {
-            Long value = integer(text);
-            return value == null || value != value.shortValue() ? UNREAD : (Object) value.shortValue();
+        boolean read(String text, RowSlots row, int position) {
+            long value = integer(text);
+            if (value == NOT_AN_INTEGER || value != (short) value) {
+                return false;
+            }
+            row.smallint(position, (short) value);
+            return true;
         }
     },
     INTEGER {
         @Override
-        Object read(String text) {
-            Long value = integer(text);
-            return value == null || value != value.intValue() ? UNREAD : (Object) value.intValue();
+        boolean read(String text, RowSlots row, int position) {
+            long value = integer(text);
+            if (value == NOT_AN_INTEGER || value != (int) value) {
+                return false;
+            }
+            row.integer(position, (int) value);
+            return true;
         }
     },
     BIGINT {
         @Override
-        Object read(String text) {
-            Long value = integer(text);
-            return value == null ? UNREAD : value;
+        boolean read(String text, RowSlots row, int position) {
+            long value = integer(text);
+            if (value == NOT_AN_INTEGER && !text.equals(LONG_MIN_TEXT)) {
+                return false;
+            }
+            row.bigint(position, value);
+            return true;
         }
     },
     DOUBLE {
         @Override
-        Object read(String text) {
+        boolean read(String text, RowSlots row, int position) {
             // PostgreSQL prints NaN, Infinity and -Infinity as Java reads them; both round to nearest
-            return finiteOrNamed(text) ? (Object) Double.parseDouble(text) : UNREAD;
+            if (!finiteOrNamed(text)) {
+                return false;
+            }
+            row.doublePrecision(position, Double.parseDouble(text));
+            return true;
         }
     },
     FLOAT {
         @Override
-        Object read(String text) {
-            return finiteOrNamed(text) ? (Object) Float.parseFloat(text) : UNREAD;
+        boolean read(String text, RowSlots row, int position) {
+            if (!finiteOrNamed(text)) {
+                return false;
+            }
+            row.real(position, Float.parseFloat(text));
+            return true;
         }
     },
     UUID_VALUE {
         @Override
-        Object read(String text) {
+        boolean read(String text, RowSlots row, int position) {
             if (text.length() != 36) {
-                return UNREAD;
+                return false;
             }
             try {
-                return UUID.fromString(text);
+                row.uuid(position, UUID.fromString(text));
+                return true;
             } catch (IllegalArgumentException e) {
-                return UNREAD;
+                return false;
             }
         }
     },
     DATE {
         @Override
-        Object read(String text) {
+        boolean read(String text, RowSlots row, int position) {
             long days = IsoTimestamp.epochDay(text, 0);
-            return text.length() != 10 || days == IsoTimestamp.UNREAD ? UNREAD : new EpochDays((int) days);
+            if (text.length() != 10 || days == IsoTimestamp.UNREAD) {
+                return false;
+            }
+            row.epochDays(position, (int) days);
+            return true;
         }
     },
     TIMESTAMP {
         @Override
-        Object read(String text) {
+        boolean read(String text, RowSlots row, int position) {
             long micros = IsoTimestamp.epochMicros(text, false);
-            return micros == IsoTimestamp.UNREAD ? UNREAD : new EpochMicros(micros);
+            if (micros == IsoTimestamp.UNREAD) {
+                return false;
+            }
+            row.epochMicros(position, micros);
+            return true;
         }
     },
     TIMESTAMPTZ {
         @Override
-        Object read(String text) {
+        boolean read(String text, RowSlots row, int position) {
             long micros = IsoTimestamp.epochMicros(text, true);
-            return micros == IsoTimestamp.UNREAD ? UNREAD : new EpochMicros(micros);
+            if (micros == IsoTimestamp.UNREAD) {
+                return false;
+            }
+            row.epochMicros(position, micros);
+            return true;
         }
     };
 
-    /** What {@link #read} returns for text it leaves to DuckDB. */
-    static final Object UNREAD = new Object();
+    /** What {@link #integer} returns for text that is not an integer PostgreSQL prints or does not fit a long. */
+    private static final long NOT_AN_INTEGER = Long.MIN_VALUE;
+    private static final String LONG_MIN_TEXT = Long.toString(Long.MIN_VALUE);
+    private static final long[] POWERS_OF_TEN = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L,
+        1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
+        1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L};
 
     private static final Pattern DECIMAL_TYPE = Pattern.compile("DECIMAL\\((\\d+),(\\d+)\\)");
 
-    /** The value to append, or {@link #UNREAD}. */
-    abstract Object read(String text);
+    /**
+     * Reads {@code text} into {@code row} at {@code position}; false, leaving the slot as it was,
+     * for text this leaves to DuckDB's cast.
+     */
+    abstract boolean read(String text, RowSlots row, int position);
 
     /** The conversion for a warehouse column type; empty when values of that type are always left to DuckDB's cast. */
     static Optional<Conversion> forType(String sqlType) {
@@ -134,34 +178,19 @@ enum TextConversion {
         return Optional.ofNullable(conversion).map(Simple::new);
     }
 
-    /** Appends a value {@link #read} returned. */
-    static void append(DuckDBAppender appender, Object value) throws SQLException {
-        switch (value) {
-            case null -> appender.appendNull();
-            case String text -> appender.append(text);
-            case Long number -> appender.append(number.longValue());
-            case Integer number -> appender.append(number.intValue());
-            case Short number -> appender.append(number.shortValue());
-            case Boolean flag -> appender.append(flag.booleanValue());
-            case Double number -> appender.append(number.doubleValue());
-            case Float number -> appender.append(number.floatValue());
-            case BigDecimal number -> appender.append(number);
-            case UUID uuid -> appender.append(uuid);
-            case EpochDays days -> appender.appendEpochDays(days.days());
-            case EpochMicros micros -> appender.appendEpochMicros(micros.micros());
-            default -> throw new IllegalStateException("no way to append a " + value.getClass().getName() + "; this is a bug in cellpipe");
-        }
-    }
-
-    /** Optional minus and digits (Java would also read a leading plus, PostgreSQL never prints one); null otherwise or out of range. */
-    private static Long integer(String text) {
+    /**
+     * Optional minus and digits (Java would also read a leading plus, PostgreSQL never prints one);
+     * {@link #NOT_AN_INTEGER} otherwise or out of range (which {@link Long#MIN_VALUE} itself also
+     * reads as; BIGINT tells the two apart).
+     */
+    private static long integer(String text) {
         if (text.isEmpty() || text.charAt(0) == '+') {
-            return null;
+            return NOT_AN_INTEGER;
         }
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            return null;
+            return NOT_AN_INTEGER;
         }
     }
 
@@ -184,35 +213,82 @@ enum TextConversion {
 
     /** A conversion for one column type. */
     sealed interface Conversion permits Simple, Decimal {
-        Object read(String text);
+        /** As {@link TextConversion#read}. */
+        boolean read(String text, RowSlots row, int position);
     }
 
     record Simple(TextConversion conversion) implements Conversion {
         @Override
-        public Object read(String text) {
-            return conversion.read(text);
+        public boolean read(String text, RowSlots row, int position) {
+            return conversion.read(text, row, position);
         }
     }
 
-    /** DECIMAL(p,s): read exactly, never rounded; a value that needs rounding or does not fit is left to DuckDB. */
+    /**
+     * DECIMAL(p,s): read exactly, never rounded; a value that needs rounding or does not fit is left
+     * to DuckDB. Plain text of up to 18 digits is read straight into the unscaled value DuckDB stores.
+     */
     record Decimal(int precision, int scale) implements Conversion {
         @Override
-        public Object read(String text) {
+        public boolean read(String text, RowSlots row, int position) {
+            if (precision <= 18) {
+                long unscaled = unscaled(text);
+                if (unscaled != NOT_AN_INTEGER) {
+                    if (Math.abs(unscaled) >= POWERS_OF_TEN[precision]) {
+                        return false;
+                    }
+                    row.unscaledDecimal(position, precision, unscaled);
+                    return true;
+                }
+            }
             if (!finiteOrNamed(text) || text.indexOf('N') >= 0 || text.indexOf('I') >= 0) {
-                return UNREAD;
+                return false;
             }
             try {
                 BigDecimal value = new BigDecimal(text).setScale(scale, RoundingMode.UNNECESSARY);
-                return value.precision() > precision ? UNREAD : value;
+                if (value.precision() > precision) {
+                    return false;
+                }
+                row.decimal(position, value);
+                return true;
             } catch (ArithmeticException | NumberFormatException e) {
-                return UNREAD;
+                return false;
             }
         }
-    }
 
-    record EpochDays(int days) {
-    }
-
-    record EpochMicros(long micros) {
+        /**
+         * {@code [-]digits[.digits]} with at most {@code scale} fraction digits, as the value
+         * scaled by 10^scale; {@link #NOT_AN_INTEGER} for any other form or more than 18 digits,
+         * which the general path reads.
+         */
+        private long unscaled(String text) {
+            int length = text.length();
+            int i = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+            long value = 0;
+            int digits = 0;
+            int fraction = -1;
+            for (; i < length; i++) {
+                char c = text.charAt(i);
+                if (c >= '0' && c <= '9') {
+                    if (++digits > 18) {
+                        return NOT_AN_INTEGER;
+                    }
+                    value = value * 10 + (c - '0');
+                    if (fraction >= 0) {
+                        fraction++;
+                    }
+                } else if (c == '.' && fraction < 0) {
+                    fraction = 0;
+                } else {
+                    return NOT_AN_INTEGER;
+                }
+            }
+            int fractionDigits = Math.max(fraction, 0);
+            if (digits == 0 || fraction == 0 || fractionDigits > scale || digits - fractionDigits + scale > 18) {
+                return NOT_AN_INTEGER;
+            }
+            value *= POWERS_OF_TEN[scale - fractionDigits];
+            return text.charAt(0) == '-' ? -value : value;
+        }
     }
 }

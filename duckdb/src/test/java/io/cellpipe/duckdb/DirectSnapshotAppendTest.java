@@ -44,28 +44,30 @@ class DirectSnapshotAppendTest {
             column("ts", ColumnKind.TIMESTAMP),
             column("tstz", ColumnKind.TIMESTAMPTZ),
             column("u", ColumnKind.UUID),
-            column("j", ColumnKind.JSON));
+            column("j", ColumnKind.JSON),
+            new Column("d4", ColumnType.decimal(4, 2, "numeric(4,2)"), false),
+            new Column("d9", ColumnType.decimal(9, 3, "numeric(9,3)"), false));
 
     /** Values as PostgreSQL prints them, each read by Java. */
     static final List<String[]> READABLE = List.of(
             new String[] {"1", "t", "-32768", "-9223372036854775808", "3.14159274", "0.10000000000000001", "12345678.1234",
                 "123456789012345678901234567890.123456789", "héllo \"wörld\"\n\ttab ☃ 'q'", "2024-02-29", "2024-01-02 03:04:05.123456",
-                "2024-01-02 03:04:05.123456+00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\"}"},
+                "2024-01-02 03:04:05.123456+00", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "{\"a\": [1, 2.5, {\"b\": null}], \"c\": \"d\"}", "99.99", "-999999.999"},
             new String[] {"2", "f", "32767", "9223372036854775807", "NaN", "Infinity", "-0.0001", "NaN", "", "0001-01-01",
-                "1999-12-31 23:59:59", "2000-01-01 00:00:00.000001+00", "00000000-0000-0000-0000-000000000000", "[]"},
+                "1999-12-31 23:59:59", "2000-01-01 00:00:00.000001+00", "00000000-0000-0000-0000-000000000000", "[]", "-0.01", "0.000"},
             new String[] {"3", null, "0", "0", "-Infinity", "-Infinity", "99999999.9999", "-0.000000001", "'", "9999-12-31",
-                "1969-12-31 23:59:59.5", "1900-02-28 12:00:00.1+00", "ffffffff-ffff-ffff-ffff-ffffffffffff", "\"a string\""},
+                "1969-12-31 23:59:59.5", "1900-02-28 12:00:00.1+00", "ffffffff-ffff-ffff-ffff-ffffffffffff", "\"a string\"", "0", "123456.7"},
             new String[] {"4", "t", "-1", "-1", "1.40129846e-45", "4.9406564584124654e-324", "0.0000", "0", null, "1970-01-01",
-                "2024-01-01 00:00:00", "2024-01-01 00:00:01+00", null, "null"},
+                "2024-01-01 00:00:00", "2024-01-01 00:00:01+00", null, "null", null, "-1"},
             new String[] {"5", null, null, null, "-0", "1.7976931348623157e+308", "-99999999.9999", null, null, null, null,
-                "2038-01-19 03:14:08+00", "7fffffff-0000-0000-0000-000000000000", "{\"k\": 1, \"tag\": \"t1\"}"});
+                "2038-01-19 03:14:08+00", "7fffffff-0000-0000-0000-000000000000", "{\"k\": 1, \"tag\": \"t1\"}", "-99.99", null});
 
     /** Values only DuckDB's cast reads: their loads fall back to the staged path. */
     static final List<String[]> CAST_BY_DUCKDB = List.of(
-            new String[] {"6", "t", "1", "1", "1", "1", "1", "1", "x", "infinity", "-infinity", "infinity", null, null},
+            new String[] {"6", "t", "1", "1", "1", "1", "1", "1", "x", "infinity", "-infinity", "infinity", null, null, "1", "1"},
             new String[] {"7", "t", "1", "1", "1", "1", "1", "1", "x", "0044-03-15 BC", "0044-03-15 10:00:00 BC",
-                "0044-03-15 10:00:00+00 BC", null, null},
-            new String[] {"8", "t", "1", "1", "1", "1", "1.5", "1", "x", "12345-01-01", null, null, null, null});
+                "0044-03-15 10:00:00+00 BC", null, null, "1", "1"},
+            new String[] {"8", "t", "1", "1", "1", "1", "1.5", "1", "x", "12345-01-01", null, null, null, null, "1", "1"});
 
     @TempDir
     Path directory;
@@ -133,26 +135,85 @@ class DirectSnapshotAppendTest {
 
     @Test
     void numbersOutsideTheirTypeAreLeftToDuckDb() {
-        assertThat(TextConversion.SMALLINT.read("32768")).isSameAs(TextConversion.UNREAD);
-        assertThat(TextConversion.INTEGER.read("2147483648")).isSameAs(TextConversion.UNREAD);
-        assertThat(TextConversion.BIGINT.read("9223372036854775808")).isSameAs(TextConversion.UNREAD);
-        assertThat(TextConversion.BIGINT.read("+1")).isSameAs(TextConversion.UNREAD);
-        assertThat(TextConversion.DOUBLE.read("0x1p3")).isSameAs(TextConversion.UNREAD);
-        assertThat(TextConversion.DOUBLE.read("1d")).isSameAs(TextConversion.UNREAD);
+        assertThat(read(TextConversion.SMALLINT, "32768")).isSameAs(NOT_READ);
+        assertThat(read(TextConversion.INTEGER, "2147483648")).isSameAs(NOT_READ);
+        assertThat(read(TextConversion.BIGINT, "9223372036854775808")).isSameAs(NOT_READ);
+        assertThat(read(TextConversion.BIGINT, "+1")).isSameAs(NOT_READ);
+        assertThat(read(TextConversion.BIGINT, "-9223372036854775807")).isEqualTo(-9223372036854775807L);
+        assertThat(read(TextConversion.DOUBLE, "0x1p3")).isSameAs(NOT_READ);
+        assertThat(read(TextConversion.DOUBLE, "1d")).isSameAs(NOT_READ);
+    }
+
+    /** Plain decimals of up to 18 digits are read into the unscaled value; others exactly, or left to DuckDB. */
+    @Test
+    void decimalsAreReadExactlyOrLeftToDuckDb() {
         TextConversion.Conversion decimal = TextConversion.forType("DECIMAL(4,2)").orElseThrow();
-        assertThat(decimal.read("99.99")).isEqualTo(new java.math.BigDecimal("99.99"));
-        assertThat(decimal.read("100.00")).isSameAs(TextConversion.UNREAD);
-        assertThat(decimal.read("1.005")).isSameAs(TextConversion.UNREAD);
-        assertThat(decimal.read("NaN")).isSameAs(TextConversion.UNREAD);
+        assertThat(read(decimal, "99.99")).isEqualTo(9999L);
+        assertThat(read(decimal, "-0.5")).isEqualTo(-50L);
+        assertThat(read(decimal, "7")).isEqualTo(700L);
+        assertThat(read(decimal, "-0")).isEqualTo(0L);
+        assertThat(read(decimal, "100.00")).isSameAs(NOT_READ);
+        assertThat(read(decimal, "1.005")).isSameAs(NOT_READ);
+        assertThat(read(decimal, "1.500")).isEqualTo(new java.math.BigDecimal("1.50"));
+        assertThat(read(decimal, "NaN")).isSameAs(NOT_READ);
+        assertThat(read(decimal, "-")).isSameAs(NOT_READ);
+        assertThat(read(decimal, "")).isSameAs(NOT_READ);
+        TextConversion.Conversion wide = TextConversion.forType("DECIMAL(18,6)").orElseThrow();
+        assertThat(read(wide, "999999999999.999999")).isEqualTo(999_999_999_999_999_999L);
+        assertThat(read(wide, "-123456789012.5")).isEqualTo(-123_456_789_012_500_000L);
+        assertThat(read(wide, "1000000000000")).isSameAs(NOT_READ);
+        TextConversion.Conversion huge = TextConversion.forType("DECIMAL(38,10)").orElseThrow();
+        assertThat(read(huge, "1234567890123456789012.5")).isEqualTo(new java.math.BigDecimal("1234567890123456789012.5000000000"));
+    }
+
+    /** Seeded random decimals: the unscaled reading agrees with BigDecimal's. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void unscaledDecimalsAgreeWithBigDecimal(long seed) {
+        Random random = new Random(seed);
+        for (int i = 0; i < 20_000; i++) {
+            int precision = 1 + random.nextInt(18);
+            int scale = random.nextInt(precision + 1);
+            TextConversion.Conversion decimal = TextConversion.forType("DECIMAL(" + precision + "," + scale + ")").orElseThrow();
+            java.math.BigDecimal value = new java.math.BigDecimal(new java.math.BigInteger(64, random), random.nextInt(scale + 2))
+                    .remainder(java.math.BigDecimal.TEN.pow(precision + 1 - scale));
+            if (random.nextBoolean()) {
+                value = value.negate();
+            }
+            String text = value.toPlainString();
+            Object expected;
+            try {
+                java.math.BigDecimal scaled = value.setScale(scale, java.math.RoundingMode.UNNECESSARY);
+                expected = scaled.precision() > precision ? NOT_READ : scaled.unscaledValue().longValueExact();
+            } catch (ArithmeticException e) {
+                expected = NOT_READ;
+            }
+            Object read = read(decimal, text);
+            // a text with more fraction digits than the scale (all zeros) is read exactly by the general path
+            Object unscaled = read instanceof java.math.BigDecimal exact ? exact.unscaledValue().longValueExact() : read;
+            assertThat(unscaled).as("%s as DECIMAL(%d,%d)", text, precision, scale).isEqualTo(expected);
+        }
+    }
+
+    private static final Object NOT_READ = new Object();
+
+    /** The value a conversion reads into a slot, or {@link #NOT_READ}. */
+    private static Object read(TextConversion conversion, String text) {
+        return read(new TextConversion.Simple(conversion), text);
+    }
+
+    private static Object read(TextConversion.Conversion conversion, String text) {
+        RowSlots slots = new RowSlots(1);
+        return conversion.read(text, slots, 0) ? slots.value(0) : NOT_READ;
     }
 
     private boolean readsAll(String[] row) {
         WarehouseTable table = warehouseTable();
         TableBinding binding = TableBinding.of(table, DIRECT_KINDS);
+        RowSlots slots = new RowSlots(table.width());
         for (int index = 0; index < row.length; index++) {
-            if (row[index] != null
-                    && TextConversion.forType(table.column(binding.position(index)).sqlType()).orElseThrow().read(row[index])
-                            == TextConversion.UNREAD) {
+            int position = binding.position(index);
+            if (row[index] != null && !TextConversion.forType(table.column(position).sqlType()).orElseThrow().read(row[index], slots, position)) {
                 return false;
             }
         }
@@ -172,7 +233,7 @@ class DirectSnapshotAppendTest {
     }
 
     private static void assertSameRows(Path file, int rows) {
-        String columns = "id, b, i16, i64, f32, f64, dec, num, txt, d, ts, tstz, u, j";
+        String columns = "id, b, i16, i64, f32, f64, dec, num, txt, d, ts, tstz, u, j, d4, d9";
         String table = DIRECT_KINDS.id().quoted();
         assertThat(WarehouseFile.query(file, "SELECT count(*) FROM " + table + " WHERE _cell_id = 'direct'"))
                 .containsExactly(List.of(Integer.toString(rows)));

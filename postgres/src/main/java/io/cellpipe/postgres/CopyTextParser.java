@@ -18,18 +18,42 @@ final class CopyTextParser {
             end--;
         }
         int column = 0;
-        int length = 0;
-        boolean isNull = false;
-        for (int i = 0; i <= end; i++) {
-            if (i == end || row[i] == '\t') {
+        int start = 0;
+        while (true) {
+            // most fields have no escape: found in one scan and decoded straight from the row
+            int i = start;
+            while (i < end && row[i] != '\t' && row[i] != '\\') {
+                i++;
+            }
+            if (i < end && row[i] == '\\') {
+                i = unescape(row, start, end, values, column, columns);
+            } else {
                 if (column >= columns) {
                     throw new IllegalStateException("COPY row has more than " + columns + " fields");
                 }
-                values[column++] = isNull ? null : new String(field, 0, length, StandardCharsets.UTF_8);
-                length = 0;
-                isNull = false;
-                continue;
+                values[column] = new String(row, start, i - start, StandardCharsets.UTF_8);
             }
+            column++;
+            if (i >= end) {
+                break;
+            }
+            start = i + 1;
+        }
+        if (column != columns) {
+            throw new IllegalStateException("COPY row has " + column + " fields, expected " + columns);
+        }
+        return values;
+    }
+
+    /** Reads the field from {@code start}, which has an escape, into {@code values[column]}; returns the index of the tab or end after it. */
+    private int unescape(byte[] row, int start, int end, String[] values, int column, int columns) {
+        if (column >= columns) {
+            throw new IllegalStateException("COPY row has more than " + columns + " fields");
+        }
+        int length = 0;
+        boolean isNull = false;
+        int i = start;
+        for (; i < end && row[i] != '\t'; i++) {
             byte b = row[i];
             if (b != '\\') {
                 append(length++, b);
@@ -68,10 +92,8 @@ final class CopyTextParser {
                 }
             }
         }
-        if (column != columns) {
-            throw new IllegalStateException("COPY row has " + column + " fields, expected " + columns);
-        }
-        return values;
+        values[column] = isNull ? null : new String(field, 0, length, StandardCharsets.UTF_8);
+        return i;
     }
 
     private void append(int position, byte b) {
