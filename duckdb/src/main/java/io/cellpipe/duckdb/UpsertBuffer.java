@@ -20,7 +20,7 @@ final class UpsertBuffer implements TableBuffer {
     private final StagingTable staging;
     private final TableStatements statements;
     /** Built once per buffer, run at every flush. */
-    private final List<String> upsert;
+    private final TableStatements.Upsert upsert;
     private final int[] keyPositions;
     private final Map<RowKey, StagedRow> rows = new LinkedHashMap<>();
     private String onlyCell;
@@ -163,7 +163,11 @@ final class UpsertBuffer implements TableBuffer {
             if (moved > 0) {
                 SqlTransaction.execute(connection, statements.copyMoved());
             }
-            for (String statement : upsert) {
+            boolean keeping = false;
+            for (StagedRow row : rows.values()) {
+                keeping |= row.keepsAny();
+            }
+            for (String statement : upsert.statements(keeping)) {
                 SqlTransaction.execute(connection, statement);
             }
             staging.clear(connection);

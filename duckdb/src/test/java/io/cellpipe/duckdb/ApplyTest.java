@@ -73,6 +73,21 @@ class ApplyTest extends WarehouseTestBase {
         assertThat(scan(destination, "cell-1", ITEMS)).containsExactly(List.of("1", "uno", "big body", "5"));
     }
 
+    /** Rows that keep a stored value and rows that set every column are updated by different statements of one upsert. */
+    @Test
+    void oneBatchUpdatesRowsThatKeepAValueAndRowsThatSetAll() {
+        destination.apply(List.of(transaction("cell-1", 10, insert("1", "one", "body one", "1"), insert("2", "two", "body two", "2"))));
+        destination.apply(List.of(transaction("cell-1", 20,
+                Change.update(ITEMS, null, toasted(new String[] {"1", "uno", null, "5"}, 2)),
+                update("2", "deux", "new body two", "6"),
+                insert("3", "trois", "body three", "7"))));
+
+        assertThat(scan(destination, "cell-1", ITEMS)).containsExactly(
+                List.of("1", "uno", "body one", "5"),
+                List.of("2", "deux", "new body two", "6"),
+                List.of("3", "trois", "body three", "7"));
+    }
+
     @Test
     void unchangedToastWithinOneBatchTakesTheBatchsEarlierValue() {
         destination.apply(List.of(transaction("cell-1", 10, insert("1", "one", "old body", "1"))));
