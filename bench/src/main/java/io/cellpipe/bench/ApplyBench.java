@@ -65,6 +65,8 @@ public final class ApplyBench {
             }
             seconds = (System.nanoTime() - start) / 1e9;
             cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        } finally {
+            BenchMain.deleteRecursively(directory);
         }
         long[] sorted = millis.clone();
         Arrays.sort(sorted);
