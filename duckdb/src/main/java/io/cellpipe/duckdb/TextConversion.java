@@ -2,17 +2,15 @@ package io.cellpipe.duckdb;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.duckdb.DuckDBAppender;
 
 /**
  * Reads one PostgreSQL text value (as a cell connection prints it: DateStyle ISO, TimeZone UTC,
- * {@code extra_float_digits} 3) into the Java value the DuckDB appender stores for one warehouse
- * column type, giving the same value DuckDB's own cast of the text would (see {@link
+ * {@code extra_float_digits} 3) into a {@link RowSlots} slot, as the value the DuckDB appender
+ * stores for one warehouse column type, giving the same value DuckDB's own cast of the text would (see {@link
  * DuckDbTypes#castFromText}). Only the common forms are read here; anything else (e.g. {@code
  * infinity}, a date before year 1 or after 9999, {@code NaN} in a decimal) is not read, and
  * the caller leaves the rows to the staged path, where DuckDB casts the text.
