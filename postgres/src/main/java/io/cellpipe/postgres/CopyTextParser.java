@@ -20,17 +20,17 @@ final class CopyTextParser {
         int column = 0;
         int start = 0;
         while (true) {
+            if (column >= columns) {
+                throw new IllegalStateException("COPY row has more than " + columns + " fields");
+            }
             // most fields have no escape: found in one scan and decoded straight from the row
             int i = start;
             while (i < end && row[i] != '\t' && row[i] != '\\') {
                 i++;
             }
             if (i < end && row[i] == '\\') {
-                i = unescape(row, start, end, values, column, columns);
+                i = unescape(row, start, end, values, column);
             } else {
-                if (column >= columns) {
-                    throw new IllegalStateException("COPY row has more than " + columns + " fields");
-                }
                 values[column] = new String(row, start, i - start, StandardCharsets.UTF_8);
             }
             column++;
@@ -46,10 +46,7 @@ final class CopyTextParser {
     }
 
     /** Reads the field from {@code start}, which has an escape, into {@code values[column]}; returns the index of the tab or end after it. */
-    private int unescape(byte[] row, int start, int end, String[] values, int column, int columns) {
-        if (column >= columns) {
-            throw new IllegalStateException("COPY row has more than " + columns + " fields");
-        }
+    private int unescape(byte[] row, int start, int end, String[] values, int column) {
         int length = 0;
         boolean isNull = false;
         int i = start;
