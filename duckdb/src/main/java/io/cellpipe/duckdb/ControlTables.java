@@ -10,18 +10,16 @@ final class ControlTables {
     static final String CHECKPOINTS = SCHEMA + ".checkpoints";
     static final String STOPPED_TABLES = SCHEMA + ".stopped_tables";
     static final String RESYNCS = SCHEMA + ".resyncs";
+    static final String JSON_COMPRESSION = " USING COMPRESSION zstd";
 
     private ControlTables() {
     }
 
     static void create(Warehouse warehouse) {
         try (DuckDBConnection connection = warehouse.session()) {
+            SqlTransaction.execute(connection, "CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            createChangeLog(connection);
             SqlTransaction.run(connection, () -> {
-                SqlTransaction.execute(connection, "CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-                SqlTransaction.execute(connection, "CREATE TABLE IF NOT EXISTS " + SCHEMA + "." + CHANGES + " (cell_id VARCHAR NOT NULL,"
-                        + " lsn VARCHAR NOT NULL, lsn_value UBIGINT NOT NULL, commit_ts TIMESTAMP WITH TIME ZONE, xid BIGINT,"
-                        + " table_name VARCHAR NOT NULL, op VARCHAR NOT NULL, seq BIGINT NOT NULL, \"key\" JSON, \"before\" JSON,"
-                        + " \"after\" JSON, uploaded_at TIMESTAMP WITH TIME ZONE NOT NULL)");
                 SqlTransaction.execute(connection, "CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " (cell_id VARCHAR PRIMARY KEY,"
                         + " lsn VARCHAR NOT NULL, lsn_value UBIGINT NOT NULL, commit_ts TIMESTAMP WITH TIME ZONE,"
                         + " snapshot_completed_at TIMESTAMP WITH TIME ZONE, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)");
@@ -40,5 +38,31 @@ final class ControlTables {
             throw new WarehouseException("cannot create cellpipe's tables (schema " + SCHEMA + ") in the DuckDB warehouse "
                     + warehouse.path() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The change log's JSON columns are compressed with zstd: DuckDB's default string compression
+     * analyses and compresses every checkpointed segment several ways, which cost more than all else the
+     * change log does, and JSON with its column names repeated in every row compresses ~4 times better
+     * with zstd (docs/BENCHMARKS.md). A warehouse file of a storage version older than DuckDB 1.2's has
+     * no zstd; there the table gets the default compression. An existing table keeps the one it has.
+     */
+    private static void createChangeLog(DuckDBConnection connection) throws SQLException {
+        try {
+            SqlTransaction.execute(connection, changeLogSql(JSON_COMPRESSION));
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("not available")) {
+                throw e;
+            }
+            SqlTransaction.execute(connection, changeLogSql(""));
+        }
+    }
+
+    static String changeLogSql(String jsonCompression) {
+        String json = " JSON" + jsonCompression;
+        return "CREATE TABLE IF NOT EXISTS " + SCHEMA + "." + CHANGES + " (cell_id VARCHAR NOT NULL,"
+                + " lsn VARCHAR NOT NULL, lsn_value UBIGINT NOT NULL, commit_ts TIMESTAMP WITH TIME ZONE, xid BIGINT,"
+                + " table_name VARCHAR NOT NULL, op VARCHAR NOT NULL, seq BIGINT NOT NULL, \"key\"" + json + ", \"before\"" + json + ","
+                + " \"after\"" + json + ", uploaded_at TIMESTAMP WITH TIME ZONE NOT NULL)";
     }
 }
