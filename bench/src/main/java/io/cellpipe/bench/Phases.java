@@ -81,6 +81,7 @@ final class Phases {
                     transactions, writeSeconds);
             RawStreamBaseline.Result raw = RawStreamBaseline.run(url, protocolVersion, marker, LONG);
             log("streaming: raw baseline %,d changes in %.2f s; cellpipe reading", raw.changes(), raw.nanos() / 1e9);
+            long cpuStarted = processCpuNanos();
             long started = System.nanoTime();
             CellReport done;
             try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
@@ -88,7 +89,9 @@ final class Phases {
                 done = PipelineSetup.awaitApplied(pipeline, marker, LONG);
             }
             long nanos = System.nanoTime() - started;
-            log("streaming: cellpipe %,d changes in %.2f s%s", done.changesApplied(), nanos / 1e9, debezium ? "; Debezium reading" : "");
+            double cpuSeconds = (processCpuNanos() - cpuStarted) / 1e9;
+            log("streaming: cellpipe %,d changes in %.2f s, %.1f s of CPU in this JVM (%.1f us per change)%s", done.changesApplied(),
+                    nanos / 1e9, cpuSeconds, cpuSeconds * 1e6 / done.changesApplied(), debezium ? "; Debezium reading" : "");
             long workloadChanges = BenchTables.workloadChanges(transactions) + 1;
             DebeziumBaseline.Result debeziumResult = null;
             if (debezium) {
@@ -219,6 +222,11 @@ final class Phases {
             statement.execute("DROP PUBLICATION IF EXISTS cellpipe_" + pipeline);
             statement.execute("DROP TABLE IF EXISTS " + table);
         }
+    }
+
+    /** This JVM's CPU time so far: the benchmark runs one system at a time, so a difference is that system's. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static void log(String format, Object... args) {

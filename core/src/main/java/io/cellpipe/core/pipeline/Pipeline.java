@@ -24,6 +24,15 @@ public final class Pipeline implements AutoCloseable {
      */
     static final long MAX_QUEUED_BYTES = Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
 
+    /**
+     * Two batches: the one the applier takes next and the one the readers fill meanwhile. More only
+     * waits, and it costs: changes that wait outlive young collections, and copying them was ~10 % of a
+     * catching-up pipeline's CPU (docs/BENCHMARKS.md).
+     */
+    static long maxQueuedChanges(CaptureConfig capture) {
+        return 2L * capture.batchMaxChanges();
+    }
+
     private final Destination destination;
     private final CaptureConfig capture;
     private final TransactionQueue queue;
@@ -39,7 +48,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(Destination destination, CaptureConfig capture, BatchListener batches) {
         this.destination = destination;
         this.capture = capture;
-        this.queue = new TransactionQueue(capture.queueMaxTransactions(), MAX_QUEUED_BYTES);
+        this.queue = new TransactionQueue(capture.queueMaxTransactions(), MAX_QUEUED_BYTES, maxQueuedChanges(capture));
         this.applier = new BatchApplier(destination, queue, capture, runners::get, batches);
         this.applierThread = Thread.ofPlatform().name("applier").unstarted(applier);
     }

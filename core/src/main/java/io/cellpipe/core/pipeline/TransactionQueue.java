@@ -12,13 +12,14 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bounded hand-over from the cells' readers to the applier, bounded both in transactions and
- * in the memory their in-memory changes take (spilled changes cost nothing here). Keeps a count of
- * each cell's transactions not yet applied or dropped.
+ * The bounded hand-over from the cells' readers to the applier, bounded in transactions, in changes,
+ * and in the memory their in-memory changes take (spilled changes cost nothing there). Keeps a count
+ * of each cell's transactions not yet applied or dropped.
  */
 final class TransactionQueue {
     private final int maxTransactions;
     private final long maxBytes;
+    private final long maxChanges;
     private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
     private final Map<String, AtomicLong> pendingByCell = new ConcurrentHashMap<>();
     /** Bumped when a cell's queued work is dropped; a reader of an older epoch can no longer hand over. Guarded by lock. */
@@ -27,10 +28,12 @@ final class TransactionQueue {
     private final Condition notFull = lock.newCondition();
     private final Condition notEmpty = lock.newCondition();
     private long bytes;
+    private long changes;
 
-    TransactionQueue(int maxTransactions, long maxBytes) {
+    TransactionQueue(int maxTransactions, long maxBytes, long maxChanges) {
         this.maxTransactions = maxTransactions;
         this.maxBytes = maxBytes;
+        this.maxChanges = maxChanges;
     }
 
     /** The cell's current epoch; a reader takes it when it starts. */
@@ -50,10 +53,11 @@ final class TransactionQueue {
      */
     boolean offer(Transaction transaction, long epoch, long timeoutMillis) throws InterruptedException {
         long size = transaction.changes().memoryBytes();
+        long count = transaction.changes().size();
         long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         lock.lock();
         try {
-            while (!queue.isEmpty() && (queue.size() >= maxTransactions || bytes + size > maxBytes)) {
+            while (!queue.isEmpty() && (queue.size() >= maxTransactions || bytes + size > maxBytes || changes + count > maxChanges)) {
                 if (nanos <= 0 || epochs.getOrDefault(transaction.cellId(), 0L) != epoch) {
                     return false;
                 }
@@ -64,6 +68,7 @@ final class TransactionQueue {
             }
             queue.addLast(transaction);
             bytes += size;
+            changes += count;
             pending(transaction.cellId()).incrementAndGet();
             notEmpty.signal();
             return true;
@@ -84,6 +89,7 @@ final class TransactionQueue {
             }
             Transaction transaction = queue.pollFirst();
             bytes -= transaction.changes().memoryBytes();
+            changes -= transaction.changes().size();
             notFull.signalAll();
             return transaction;
         } finally {
@@ -104,6 +110,7 @@ final class TransactionQueue {
                 if (transaction.cellId().equals(cellId)) {
                     removed.add(transaction);
                     bytes -= transaction.changes().memoryBytes();
+                    changes -= transaction.changes().size();
                     return true;
                 }
                 return false;
