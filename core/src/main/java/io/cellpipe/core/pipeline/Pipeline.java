@@ -25,12 +25,12 @@ public final class Pipeline implements AutoCloseable {
     static final long MAX_QUEUED_BYTES = Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
 
     /**
-     * Two batches: the one the applier takes next and the one the readers fill meanwhile. More only
-     * waits, and it costs: changes that wait outlive young collections, and copying them was ~10 % of a
-     * catching-up pipeline's CPU (docs/BENCHMARKS.md).
+     * One batch: the readers fill the next batch while the applier writes the one it took. More only
+     * waits, and it costs: changes that wait outlive young collections, are copied by each, and with the
+     * launcher's small heap are promoted and fill the old generation (docs/BENCHMARKS.md).
      */
     static long maxQueuedChanges(CaptureConfig capture) {
-        return 2L * capture.batchMaxChanges();
+        return capture.batchMaxChanges();
     }
 
     private final Destination destination;
