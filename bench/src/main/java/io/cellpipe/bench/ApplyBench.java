@@ -12,7 +12,6 @@ import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.duckdb.DuckDbDestination;
 import io.cellpipe.duckdb.DuckDbOptions;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,6 @@ public final class ApplyBench {
         List<List<Transaction>> batches = batches(schema, transactions, batchChanges);
         long changes = batches.stream().flatMap(List::stream).mapToLong(transaction -> transaction.changes().size()).sum();
         Path directory = Files.createTempDirectory("cellpipe-apply-bench");
-        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] millis = new long[batches.size()];
         double seconds;
         double cpuSeconds;
@@ -56,7 +54,7 @@ public final class ApplyBench {
                 new DuckDbOptions(directory.resolve("warehouse.duckdb"), false, changeLog, DuckDbOptions.DEFAULT_MEMORY_LIMIT))) {
             destination.beginSnapshot(CELL, List.of(schema));
             destination.completeSnapshot(CELL, new Lsn(1), Instant.now());
-            long cpuStart = os.getProcessCpuTime();
+            long cpuStart = Phases.processCpuNanos();
             long start = System.nanoTime();
             for (int i = 0; i < batches.size(); i++) {
                 long batchStart = System.nanoTime();
@@ -64,7 +62,7 @@ public final class ApplyBench {
                 millis[i] = (System.nanoTime() - batchStart) / 1_000_000;
             }
             seconds = (System.nanoTime() - start) / 1e9;
-            cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+            cpuSeconds = (Phases.processCpuNanos() - cpuStart) / 1e9;
         } finally {
             BenchMain.deleteRecursively(directory);
         }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** How the change log is stored: zstd for its JSON columns where the warehouse file's storage version has it. */
 class ChangeLogStorageTest {
     private static final TableSchema USERS = table("public.users", key("id", ColumnKind.INT64), column("state", ColumnKind.TEXT));
-    private static final String JSON_COMPRESSION = "SELECT DISTINCT column_name, compression FROM pragma_storage_info('_cellpipe.changes')"
+    private static final String JSON_SEGMENTS = "SELECT DISTINCT column_name, compression FROM pragma_storage_info('_cellpipe.changes')"
             + " WHERE column_name IN ('key', 'before', 'after') AND segment_type <> 'VALIDITY' ORDER BY ALL";
 
     @TempDir
@@ -34,7 +34,7 @@ class ChangeLogStorageTest {
         Path file = directory.resolve("warehouse.duckdb");
         applyUpdates(file);
 
-        assertThat(WarehouseFile.query(file, JSON_COMPRESSION)).containsExactly(
+        assertThat(WarehouseFile.query(file, JSON_SEGMENTS)).containsExactly(
                 List.of("after", "ZSTD"), List.of("before", "ZSTD"), List.of("key", "ZSTD"));
         assertThat(WarehouseFile.query(file, ChangeLogQueriesTest.HISTORY_OF_A_ROW.replace("cell-7", "cell-1")))
                 .extracting(change -> change.get(4)).containsExactly("active", "state-1", "state-2");
@@ -50,7 +50,7 @@ class ChangeLogStorageTest {
         }
         applyUpdates(file);
 
-        assertThat(WarehouseFile.query(file, JSON_COMPRESSION)).extracting(segment -> segment.get(1)).isNotEmpty().doesNotContain("ZSTD");
+        assertThat(WarehouseFile.query(file, JSON_SEGMENTS)).extracting(segment -> segment.get(1)).isNotEmpty().doesNotContain("ZSTD");
         assertThat(WarehouseFile.query(file, ChangeLogQueriesTest.HISTORY_OF_A_ROW.replace("cell-7", "cell-1")))
                 .extracting(change -> change.get(4)).containsExactly("active", "state-1", "state-2");
     }
