@@ -11,9 +11,11 @@ import org.duckdb.DuckDBConnection;
  */
 final class ChangeLogWriter implements AutoCloseable {
     private static final int[] NO_KEY = new int[0];
+    private static final byte[] EMPTY_KEY = {'{', '}'};
 
     private final DuckDBAppender appender;
     private final long uploadedMicros;
+    private final JsonImage.Writer writer = new JsonImage.Writer();
 
     private ChangeLogWriter(DuckDBAppender appender, long uploadedMicros) {
         this.appender = appender;
@@ -34,13 +36,14 @@ final class ChangeLogWriter implements AutoCloseable {
         }
         appender.append(stamp.xid()).append(binding.qualifiedName()).append(change.op().code()).append(seq);
         JsonImage json = binding.json();
-        appender.append(change.identity() == null ? "{}" : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY));
-        appendNullable(json.of(change.before()));
-        appendNullable(json.of(change.after()));
+        appender.append(change.identity() == null ? EMPTY_KEY : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY, writer));
+        appendNullable(json.of(change.before(), writer));
+        appendNullable(json.of(change.after(), writer));
         appender.appendEpochMicros(uploadedMicros).endRow();
     }
 
-    private void appendNullable(String value) throws SQLException {
+    /** {@code value} is UTF-8; the appender stores bytes in a VARCHAR (here JSON) column as they are. */
+    private void appendNullable(byte[] value) throws SQLException {
         if (value == null) {
             appender.appendNull();
         } else {

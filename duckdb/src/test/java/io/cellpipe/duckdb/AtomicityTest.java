@@ -92,7 +92,7 @@ class AtomicityTest extends WarehouseTestBase {
 
     @Test
     void theChangeLogHoldsEveryChangeInOrder() {
-        destination.apply(List.of(transaction("cell-1", 10, Change.insert(NOTES, row("1", "say \"hi\"\n", "P1D")),
+        destination.apply(List.of(transaction("cell-1", 10, Change.insert(NOTES, row("1", "say \"hi\"\n en français, 50 €, \ud83d\ude00", "P1D")),
                 Change.update(NOTES, null, Fixtures.toasted(new String[] {"1", null, "P2D"}, 1)),
                 Change.delete(NOTES, row("1", null, null)),
                 Change.truncate(NOTES))));
@@ -100,7 +100,7 @@ class AtomicityTest extends WarehouseTestBase {
         assertThat(query("SELECT cell_id, lsn, lsn_value, xid, table_name, op, seq, \"key\", \"before\", \"after\","
                 + " commit_ts::VARCHAR, uploaded_at IS NOT NULL FROM _cellpipe.changes ORDER BY seq")).containsExactly(
                 Arrays.asList("cell-1", "0/A", "10", "10", "public.notes", "c", "0", "{\"id\":\"1\"}", null,
-                        "{\"id\":\"1\",\"text\":\"say \\\"hi\\\"\\n\",\"span\":\"P1D\"}", "2024-05-01 10:00:10.123456+00", "true"),
+                        "{\"id\":\"1\",\"text\":\"say \\\"hi\\\"\\n en français, 50 €, \ud83d\ude00\",\"span\":\"P1D\"}", "2024-05-01 10:00:10.123456+00", "true"),
                 Arrays.asList("cell-1", "0/A", "10", "10", "public.notes", "u", "1", "{\"id\":\"1\"}", null,
                         "{\"id\":\"1\",\"span\":\"P2D\"}", "2024-05-01 10:00:10.123456+00", "true"),
                 Arrays.asList("cell-1", "0/A", "10", "10", "public.notes", "d", "2", "{\"id\":\"1\"}",
