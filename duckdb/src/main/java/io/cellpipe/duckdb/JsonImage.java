@@ -29,8 +29,7 @@ final class JsonImage {
         for (int i = 0; i < names.length; i++) {
             writer.length = 0;
             writer.string(schema.columns().get(i).name());
-            writer.ensure(1);
-            writer.bytes[writer.length++] = ':';
+            writer.put((byte) ':');
             names[i] = writer.toBytes();
         }
         return new JsonImage(names);
@@ -59,8 +58,7 @@ final class JsonImage {
 
     private byte[] write(RowImage image, int[] indexes, Writer writer) {
         writer.length = 0;
-        writer.ensure(1);
-        writer.bytes[writer.length++] = '{';
+        writer.put((byte) '{');
         int count = indexes == null ? Math.min(image.size(), names.length) : indexes.length;
         boolean first = true;
         for (int i = 0; i < count; i++) {
@@ -68,25 +66,19 @@ final class JsonImage {
             if (image.isUnchangedToast(index)) {
                 continue;
             }
-            byte[] name = names[index];
-            writer.ensure(name.length + 1);
             if (!first) {
-                writer.bytes[writer.length++] = ',';
+                writer.put((byte) ',');
             }
             first = false;
-            System.arraycopy(name, 0, writer.bytes, writer.length, name.length);
-            writer.length += name.length;
+            writer.put(names[index]);
             String value = image.value(index);
             if (value == null) {
-                writer.ensure(NULL.length);
-                System.arraycopy(NULL, 0, writer.bytes, writer.length, NULL.length);
-                writer.length += NULL.length;
+                writer.put(NULL);
             } else {
                 writer.string(value);
             }
         }
-        writer.ensure(1);
-        writer.bytes[writer.length++] = '}';
+        writer.put((byte) '}');
         return writer.toBytes();
     }
 
@@ -104,6 +96,17 @@ final class JsonImage {
             }
         }
 
+        private void put(byte b) {
+            ensure(1);
+            bytes[length++] = b;
+        }
+
+        private void put(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
+        }
+
         private byte[] toBytes() {
             return Arrays.copyOf(bytes, length);
         }
@@ -111,8 +114,8 @@ final class JsonImage {
         /**
          * Appends {@code text} as a JSON string in UTF-8. Most chars are ASCII that needs no escape:
          * room for all of them at one byte each is made once, and each is stored as it is. Any
-         * other char first makes room for its own worst case (six bytes, for a control char's hex escape) and the
-         * rest of the text at one byte each.
+         * other char first makes room for its own worst case (six bytes, for a control char's hex
+         * escape) and the rest of the text at one byte each.
          */
         private void string(String text) {
             int count = text.length();

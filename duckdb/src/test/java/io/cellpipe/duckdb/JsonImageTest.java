@@ -2,14 +2,14 @@ package io.cellpipe.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.ColumnKind;
 import io.cellpipe.core.model.ColumnType;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
