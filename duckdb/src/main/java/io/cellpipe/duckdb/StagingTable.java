@@ -9,7 +9,8 @@ import org.duckdb.DuckDBConnection;
  * A connection's temporary table that rows are bulk-appended to (with the DuckDB appender, as
  * text) before one set-based statement moves them into a warehouse table, casting each column.
  * Columns: {@code _cell_id, c1..cN} (warehouse positions 0..N-1), then the row's metadata, keep
- * flags and origin key.
+ * flags and origin key, and {@code _in_warehouse}, which an upsert sets on the staged rows whose
+ * cell and key the warehouse table already has.
  */
 final class StagingTable {
     private final String name;
@@ -37,7 +38,7 @@ final class StagingTable {
             create.append(", ").append(value(position)).append(" VARCHAR");
         }
         create.append(", _op VARCHAR, _lsn VARCHAR, _lsn_value UBIGINT, _commit_ts TIMESTAMP WITH TIME ZONE, _deleted BOOLEAN,"
-                + " _keep BOOLEAN[], _origin VARCHAR[])");
+                + " _keep BOOLEAN[], _origin VARCHAR[], _in_warehouse BOOLEAN)");
         SqlTransaction.execute(connection, create.toString());
         this.width = width;
     }
@@ -78,7 +79,7 @@ final class StagingTable {
                     appender.append(Arrays.asList(row.origin()));
                     moved++;
                 }
-                appender.endRow();
+                appender.appendNull().endRow();
             }
         }
         return moved;

@@ -36,12 +36,17 @@ final class TableStatements {
     }
 
     /**
-     * Upserts the staged rows by cell and key, in order: (hard deletes) remove the rows a staged
-     * delete matches; update the rows a staged row matches; insert the staged rows that match
-     * nothing. A kept column keeps the warehouse's value; a staged delete sets {@code _deleted}
-     * (soft) or removes the row (hard), and a delete of a row the warehouse never had leaves a
-     * tombstone (soft) or nothing (hard). Each key is staged once, so every statement sees each
-     * warehouse row at most once.
+     * Upserts the staged rows by cell and key, in order: mark the staged rows whose cell and key
+     * the warehouse has ({@code _in_warehouse}); (hard deletes) remove the rows a marked delete
+     * matches; update the rows the other marked rows match; insert the unmarked rows. A kept
+     * column keeps the warehouse's value; a staged delete sets {@code _deleted} (soft) or removes
+     * the row (hard), and a delete of a row the warehouse never had leaves a tombstone (soft) or
+     * nothing (hard). Each key is staged once and the warehouse holds each cell and key once, so
+     * every statement sees each warehouse row at most once.
+     *
+     * <p>The mark joins on the key columns alone. Without it, each update built a hash table of
+     * every staged row with all its columns to find the few that matched, and the insert ran an
+     * anti-join of its own (docs/BENCHMARKS.md).
      *
      * <p>Not one {@code MERGE}: DuckDB keeps the rows a {@code MERGE} inserts in the transaction's
      * memory until the commit, while an {@code INSERT} writes full row groups of a large
@@ -49,12 +54,13 @@ final class TableStatements {
      * applied in one DuckDB transaction, does not pile up in memory (docs/BENCHMARKS.md).
      */
     Upsert upsert(boolean hardDeletes) {
+        String mark = "UPDATE " + staging + " AS staged SET _in_warehouse = true FROM " + table.quotedName() + " AS target WHERE "
+                + keyMatch("target", "staged", false);
         String delete = hardDeletes ? "DELETE FROM " + table.quotedName() + " AS target USING " + staging + " AS staged WHERE "
-                + keyMatch("target", "staged", false) + " AND staged._deleted" : null;
+                + keyMatch("target", "staged", false) + " AND staged._in_warehouse AND staged._deleted" : null;
         String insert = "INSERT INTO " + table.quotedName() + " (" + allColumns() + ") SELECT staged._cell_id, " + castAll() + STAGED_METADATA
-                + " FROM " + staging + " AS staged WHERE " + (hardDeletes ? "NOT staged._deleted AND " : "") + "NOT EXISTS (SELECT 1 FROM "
-                + table.quotedName() + " AS target WHERE " + keyMatch("target", "staged", false) + ")";
-        return new Upsert(delete, update(false), update(true), insert);
+                + " FROM " + staging + " AS staged WHERE staged._in_warehouse IS NULL" + (hardDeletes ? " AND NOT staged._deleted" : "");
+        return new Upsert(mark, delete, update(false), update(true), insert);
     }
 
     /**
@@ -80,18 +86,19 @@ final class TableStatements {
         update.append("\"_lsn\" = staged._lsn, \"_lsn_value\" = staged._lsn_value, \"_op\" = staged._op, \"_commit_ts\" = staged._commit_ts,"
                 + " \"_deleted\" = staged._deleted, \"_uploaded_at\" = current_timestamp");
         update.append(" FROM ").append(staging).append(" AS staged WHERE ").append(keyMatch("target", "staged", false))
-                .append(keeping ? " AND staged._keep IS NOT NULL" : " AND staged._keep IS NULL");
+                .append(" AND staged._in_warehouse").append(keeping ? " AND staged._keep IS NOT NULL" : " AND staged._keep IS NULL");
         return update.toString();
     }
 
     /**
-     * An upsert's statements, in order: delete (hard deletes only; else null), update, update of
-     * rows that keep warehouse values, insert.
+     * An upsert's statements, in order: mark, delete (hard deletes only; else null), update,
+     * update of rows that keep warehouse values, insert.
      */
-    record Upsert(String delete, String update, String updateKeeping, String insert) {
+    record Upsert(String mark, String delete, String update, String updateKeeping, String insert) {
         /** @param keeping whether a staged row keeps a warehouse value */
         List<String> statements(boolean keeping) {
-            List<String> statements = new ArrayList<>(4);
+            List<String> statements = new ArrayList<>(5);
+            statements.add(mark);
             if (delete != null) {
                 statements.add(delete);
             }
