@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.Properties;
 import java.util.UUID;
 import org.duckdb.DuckDBAppender;
@@ -51,7 +52,7 @@ public final class ChangeLogLayoutBench {
                     System.out.printf("round %d, %-5s: %,d changes, %.2f us of CPU per change%n", round, layout, changes, micros);
                 } finally {
                     try (var files = Files.walk(directory)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                     }
                 }
             }
@@ -113,10 +114,9 @@ public final class ChangeLogLayoutBench {
         try (DuckDBAppender appender = connection.createAppender("main", "changes")) {
             for (int i = 0; i < count; i++) {
                 long lsn = lsn(first + i);
-                appender.beginRow().append("cell-1").append(Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL)
-                        .toUpperCase()).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i).append((long) (first + i) / PER_TRANSACTION)
-                        .append(TABLE_NAME).append("U").append((long) (first + i) % PER_TRANSACTION).append(keys[i]).appendNull()
-                        .append(afters[i]).appendEpochMicros(EPOCH_MICROS).endRow();
+                appender.beginRow().append("cell-1").append(lsnText(lsn)).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i)
+                        .append((long) (first + i) / PER_TRANSACTION).append(TABLE_NAME).append("U").append((long) (first + i) % PER_TRANSACTION)
+                        .append(keys[i]).appendNull().append(afters[i]).appendEpochMicros(EPOCH_MICROS).endRow();
             }
         }
     }
@@ -129,8 +129,7 @@ public final class ChangeLogLayoutBench {
                 rows.beginRow().append("cell-1").append(lsn).append((long) (first + i) % PER_TRANSACTION).append(TABLE_NAME).append("U")
                         .append(keys[i]).appendNull().append(afters[i]).endRow();
                 if ((first + i) % PER_TRANSACTION == 0) {
-                    commits.beginRow().append("cell-1").append(Long.toHexString(lsn >>> 32).toUpperCase() + "/"
-                            + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase()).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i)
+                    commits.beginRow().append("cell-1").append(lsnText(lsn)).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i)
                             .append((long) (first + i) / PER_TRANSACTION).appendEpochMicros(EPOCH_MICROS).endRow();
                 }
             }
@@ -146,12 +145,16 @@ public final class ChangeLogLayoutBench {
                         .append(afters[i]).endRow();
                 if ((first + i) % PER_TRANSACTION == 0) {
                     long lsn = lsn(first + i);
-                    commits.beginRow().append(transaction).append("cell-1").append(Long.toHexString(lsn >>> 32).toUpperCase() + "/"
-                            + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase()).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i)
+                    commits.beginRow().append(transaction).append("cell-1").append(lsnText(lsn)).append(lsn).appendEpochMicros(EPOCH_MICROS + first + i)
                             .append(transaction).appendEpochMicros(EPOCH_MICROS).endRow();
                 }
             }
         }
+    }
+
+    /** PostgreSQL's text form of an LSN, as the change log stores it. */
+    private static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
     }
 
     /** The commit LSN of the change's transaction. */
