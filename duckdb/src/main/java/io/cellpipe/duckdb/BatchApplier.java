@@ -24,6 +24,7 @@ final class BatchApplier implements AutoCloseable {
     private final ColumnFills fills;
     private final Map<TableId, StagingTable> staging = new HashMap<>();
     private DuckDBConnection connection;
+    private ChangeLogIds changeLogIds = new ChangeLogIds();
 
     BatchApplier(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills, DuckDbOptions options) {
         this.warehouse = warehouse;
@@ -62,7 +63,7 @@ final class BatchApplier implements AutoCloseable {
                     catalog.table(id).ifPresent(table -> tables.putIfAbsent(id, table));
                 }
             }
-            BatchWrite write = new BatchWrite(session, options, bindings, tables, staging, fills);
+            BatchWrite write = new BatchWrite(session, options, bindings, tables, staging, fills, changeLogIds);
             SqlTransaction.run(session, () -> {
                 write.write(batch);
                 return null;
@@ -124,6 +125,7 @@ final class BatchApplier implements AutoCloseable {
     @Override
     public synchronized void close() {
         staging.clear();
+        changeLogIds = new ChangeLogIds();
         if (connection != null) {
             try {
                 connection.close();

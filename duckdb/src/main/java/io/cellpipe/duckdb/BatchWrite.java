@@ -32,6 +32,7 @@ final class BatchWrite {
     private final Map<TableId, TableBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, CommitStamp> lastPerCell = new LinkedHashMap<>();
     private final ColumnFills fills;
+    private final ChangeLogIds changeLogIds;
     /** Columns filled by this batch, as cell, table, column; published to {@link ColumnFills} after the commit. */
     private final Set<List<String>> filled = new LinkedHashSet<>();
 
@@ -39,10 +40,12 @@ final class BatchWrite {
      * @param bindings each change's shape, by identity
      * @param tables the warehouse tables as they are now (under the data lock), by id
      * @param staging each table's prepared staging table on {@code connection}
+     * @param changeLogIds the change log's numbers, which outlive the batch
      */
     BatchWrite(DuckDBConnection connection, DuckDbOptions options, Map<TableSchema, TableBinding> bindings,
-            Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging, ColumnFills fills) {
+            Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging, ColumnFills fills, ChangeLogIds changeLogIds) {
         this.fills = fills;
+        this.changeLogIds = changeLogIds;
         this.connection = connection;
         this.options = options;
         this.bindings = bindings;
@@ -51,7 +54,8 @@ final class BatchWrite {
     }
 
     void write(List<Transaction> batch) throws SQLException {
-        try (ChangeLogWriter log = options.changeLog() ? ChangeLogWriter.open(connection, SqlTransaction.startMicros(connection)) : null) {
+        try (ChangeLogWriter log = options.changeLog()
+                ? ChangeLogWriter.open(connection, changeLogIds, SqlTransaction.startMicros(connection)) : null) {
             for (Transaction transaction : batch) {
                 CommitStamp stamp = CommitStamp.of(transaction);
                 long seq = 0;
@@ -88,7 +92,8 @@ final class BatchWrite {
         if (buffer != null) {
             buffer.flush();
         }
-        Resyncs.advance(connection, transaction.resync(), stamp, tables.get(id), options.hardDeletes(), options.changeLog());
+        Resyncs.advance(connection, transaction.resync(), stamp, tables.get(id), options.hardDeletes(),
+                options.changeLog() ? changeLogIds : null);
     }
 
     /** After the batch's transaction committed. */

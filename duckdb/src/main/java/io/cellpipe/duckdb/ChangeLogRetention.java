@@ -50,10 +50,22 @@ final class ChangeLogRetention implements AutoCloseable {
     static long prune(Warehouse warehouse, WarehouseCatalog catalog, Instant cutoff) {
         Lock dataLock = catalog.dataLock();
         dataLock.lock();
-        try (DuckDBConnection connection = warehouse.session(); PreparedStatement statement = connection.prepareStatement(
-                "DELETE FROM " + ControlTables.SCHEMA + "." + ControlTables.CHANGES + " WHERE uploaded_at < make_timestamptz(CAST(? AS BIGINT))")) {
-            statement.setLong(1, CommitStamp.micros(cutoff));
-            return statement.executeUpdate();
+        try (DuckDBConnection connection = warehouse.session()) {
+            long micros = CommitStamp.micros(cutoff);
+            return SqlTransaction.run(connection, () -> {
+                long pruned;
+                try (PreparedStatement rows = connection.prepareStatement("DELETE FROM " + ControlTables.CHANGE_ROWS + " WHERE commit_id IN"
+                        + " (SELECT commit_id FROM " + ControlTables.CHANGE_COMMITS + " WHERE uploaded_at < make_timestamptz(CAST(? AS BIGINT)))")) {
+                    rows.setLong(1, micros);
+                    pruned = rows.executeUpdate();
+                }
+                try (PreparedStatement commits = connection.prepareStatement("DELETE FROM " + ControlTables.CHANGE_COMMITS
+                        + " WHERE uploaded_at < make_timestamptz(CAST(? AS BIGINT))")) {
+                    commits.setLong(1, micros);
+                    commits.executeUpdate();
+                }
+                return pruned;
+            });
         } catch (SQLException e) {
             throw new WarehouseException("cannot prune the change log of the DuckDB warehouse " + warehouse.path() + ": " + e.getMessage(), e);
         } finally {

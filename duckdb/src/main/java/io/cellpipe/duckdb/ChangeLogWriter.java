@@ -6,53 +6,79 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Appends every change of a batch, uncoalesced and in order, to {@code _cellpipe.changes}, inside
- * the batch's transaction (the appender joins the transaction its connection has open).
+ * Appends every change of a batch, uncoalesced and in order, to the change log ({@code _cellpipe.changes}, see
+ * {@link ControlTables}), inside the batch's transaction (the appenders join the transaction their connection has
+ * open): a row per change to {@code change_rows} and a row per source transaction to {@code change_commits}.
  */
 final class ChangeLogWriter implements AutoCloseable {
     private static final int[] NO_KEY = new int[0];
     private static final byte[] EMPTY_KEY = {'{', '}'};
 
-    private final DuckDBAppender appender;
+    private final DuckDBConnection connection;
+    private final DuckDBAppender rows;
+    private final DuckDBAppender commits;
+    private final ChangeLogIds ids;
     private final long uploadedMicros;
     private final JsonImage.Writer writer = new JsonImage.Writer();
+    private CommitStamp stamp;
+    private long commitId;
 
-    private ChangeLogWriter(DuckDBAppender appender, long uploadedMicros) {
-        this.appender = appender;
+    private ChangeLogWriter(DuckDBConnection connection, ChangeLogIds ids, long uploadedMicros) throws SQLException {
+        this.connection = connection;
+        this.ids = ids;
         this.uploadedMicros = uploadedMicros;
+        this.rows = connection.createAppender(ControlTables.SCHEMA, "change_rows");
+        DuckDBAppender opened = null;
+        try {
+            opened = connection.createAppender(ControlTables.SCHEMA, "change_commits");
+        } finally {
+            if (opened == null) {
+                rows.close();
+            }
+        }
+        this.commits = opened;
     }
 
-    static ChangeLogWriter open(DuckDBConnection connection, long uploadedMicros) throws SQLException {
-        return new ChangeLogWriter(connection.createAppender(ControlTables.SCHEMA, ControlTables.CHANGES), uploadedMicros);
+    static ChangeLogWriter open(DuckDBConnection connection, ChangeLogIds ids, long uploadedMicros) throws SQLException {
+        return new ChangeLogWriter(connection, ids, uploadedMicros);
     }
 
     /** @param seq the change's position in its transaction */
     void append(CommitStamp stamp, long seq, Change change, TableBinding binding) throws SQLException {
-        appender.beginRow().append(stamp.cellId()).append(stamp.lsnText()).append(stamp.lsn().value());
-        if (stamp.commitMicros() == null) {
-            appender.appendNull();
-        } else {
-            appender.appendEpochMicros(stamp.commitMicros());
+        if (stamp != this.stamp) {
+            this.stamp = stamp;
+            commitId = ids.nextCommit(connection);
+            commits.beginRow().append(commitId).append(stamp.cellId()).append(stamp.lsnText()).append(stamp.lsn().value());
+            if (stamp.commitMicros() == null) {
+                commits.appendNull();
+            } else {
+                commits.appendEpochMicros(stamp.commitMicros());
+            }
+            commits.append(stamp.xid()).appendEpochMicros(uploadedMicros).endRow();
         }
-        appender.append(stamp.xid()).append(binding.qualifiedName()).append(change.op().code()).append(seq);
+        rows.beginRow().append(commitId).append(seq).append(ids.table(connection, binding.qualifiedName())).append(change.op().code());
         JsonImage json = binding.json();
-        appender.append(change.identity() == null ? EMPTY_KEY : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY, writer));
+        rows.append(change.identity() == null ? EMPTY_KEY : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY, writer));
         appendNullable(json.of(change.before(), writer));
         appendNullable(json.of(change.after(), writer));
-        appender.appendEpochMicros(uploadedMicros).endRow();
+        rows.endRow();
     }
 
     /** {@code value} is UTF-8; the appender stores bytes in a VARCHAR (here JSON) column as they are. */
     private void appendNullable(byte[] value) throws SQLException {
         if (value == null) {
-            appender.appendNull();
+            rows.appendNull();
         } else {
-            appender.append(value);
+            rows.append(value);
         }
     }
 
     @Override
     public void close() throws SQLException {
-        appender.close();
+        try {
+            rows.close();
+        } finally {
+            commits.close();
+        }
     }
 }

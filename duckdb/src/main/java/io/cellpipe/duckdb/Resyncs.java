@@ -91,11 +91,12 @@ final class Resyncs {
      * On the last chunk, rows of the table the warehouse has not written since the resync's first
      * low watermark are rows the source no longer has: they are marked deleted (removed with hard deletes).
      */
+    /** @param changeLog the change log's numbers; null when the change log is off */
     static void advance(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table, boolean hardDeletes,
-            boolean changeLog) throws SQLException {
+            ChangeLogIds changeLog) throws SQLException {
         if (progress.finished() && table != null) {
-            if (changeLog) {
-                logDeletions(connection, progress, stamp, table, hardDeletes);
+            if (changeLog != null) {
+                logDeletions(connection, progress, stamp, table, hardDeletes, changeLog);
             }
             markDeletedSince(connection, progress, stamp, table, hardDeletes);
         }
@@ -117,7 +118,7 @@ final class Resyncs {
 
     /** The deletions a resync finds go to the change log like any delete, keyed by the key columns' text. */
     private static void logDeletions(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table,
-            boolean hardDeletes) throws SQLException {
+            boolean hardDeletes, ChangeLogIds ids) throws SQLException {
         StringBuilder key = new StringBuilder("json_object(");
         for (io.cellpipe.core.model.Column column : progress.table().keyColumns()) {
             if (table.indexOf(column.name()) >= 0) {
@@ -126,17 +127,24 @@ final class Resyncs {
             }
         }
         key.append(')');
-        String sql = "INSERT INTO " + ControlTables.SCHEMA + "." + ControlTables.CHANGES + " (cell_id, lsn, lsn_value, commit_ts, xid,"
-                + " table_name, op, seq, \"key\", \"before\", \"after\", uploaded_at) SELECT _cell_id, ?, CAST(? AS UBIGINT),"
-                + " make_timestamptz(CAST(? AS BIGINT)), 0, ?, 'd', -1, " + key + ", NULL, NULL, current_timestamp FROM "
-                + table.quotedName() + scope(progress, hardDeletes);
+        long commitId = ids.nextCommit(connection);
+        int tableId = ids.table(connection, table.id().qualified());
+        try (PreparedStatement commit = connection.prepareStatement("INSERT INTO " + ControlTables.CHANGE_COMMITS
+                + " VALUES (?, ?, ?, CAST(? AS UBIGINT), make_timestamptz(CAST(? AS BIGINT)), 0, current_timestamp)")) {
+            commit.setLong(1, commitId);
+            commit.setString(2, stamp.cellId());
+            commit.setString(3, stamp.lsnText());
+            commit.setString(4, Long.toUnsignedString(stamp.lsn().value()));
+            commit.setLong(5, stamp.commitMicros());
+            commit.executeUpdate();
+        }
+        String sql = "INSERT INTO " + ControlTables.CHANGE_ROWS + " (commit_id, seq, table_id, op, \"key\", \"before\", \"after\")"
+                + " SELECT ?, -1, ?, 'd', " + key + ", NULL, NULL FROM " + table.quotedName() + scope(progress, hardDeletes);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, stamp.lsnText());
-            statement.setString(2, Long.toUnsignedString(stamp.lsn().value()));
-            statement.setLong(3, stamp.commitMicros());
-            statement.setString(4, table.id().qualified());
-            statement.setString(5, stamp.cellId());
-            statement.setString(6, Long.toUnsignedString(progress.since().value()));
+            statement.setLong(1, commitId);
+            statement.setInt(2, tableId);
+            statement.setString(3, stamp.cellId());
+            statement.setString(4, Long.toUnsignedString(progress.since().value()));
             statement.executeUpdate();
         }
     }

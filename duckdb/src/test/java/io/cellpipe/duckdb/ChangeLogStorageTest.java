@@ -16,14 +16,19 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How the change log is stored: zstd for its JSON columns where the warehouse file's storage version has it. */
+/**
+ * How the change log is stored: rows, transactions and table names in tables of their own behind the
+ * {@code _cellpipe.changes} view, zstd for its JSON columns where the warehouse file's storage version has it, and
+ * the one-table change log of an existing warehouse moved into that layout.
+ */
 class ChangeLogStorageTest {
     private static final TableSchema USERS = table("public.users", key("id", ColumnKind.INT64), column("state", ColumnKind.TEXT));
-    private static final String JSON_SEGMENTS = "SELECT DISTINCT column_name, compression FROM pragma_storage_info('_cellpipe.changes')"
+    private static final String JSON_SEGMENTS = "SELECT DISTINCT column_name, compression FROM pragma_storage_info('_cellpipe.change_rows')"
             + " WHERE column_name IN ('key', 'before', 'after') AND segment_type <> 'VALIDITY' ORDER BY ALL";
 
     @TempDir
@@ -53,6 +58,40 @@ class ChangeLogStorageTest {
         assertThat(WarehouseFile.query(file, JSON_SEGMENTS)).extracting(segment -> segment.get(1)).isNotEmpty().doesNotContain("ZSTD");
         assertThat(WarehouseFile.query(file, ChangeLogQueriesTest.HISTORY_OF_A_ROW.replace("cell-7", "cell-1")))
                 .extracting(change -> change.get(4)).containsExactly("active", "state-1", "state-2");
+    }
+
+    @Test
+    void aOneTableChangeLogIsMovedIntoTheViewsTablesWithItsRowsInOrder() throws SQLException {
+        Path file = directory.resolve("legacy.duckdb");
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA _cellpipe");
+            statement.execute("CREATE TABLE _cellpipe.changes (cell_id VARCHAR NOT NULL, lsn VARCHAR NOT NULL, lsn_value UBIGINT NOT NULL,"
+                    + " commit_ts TIMESTAMP WITH TIME ZONE, xid BIGINT, table_name VARCHAR NOT NULL, op VARCHAR NOT NULL, seq BIGINT NOT NULL,"
+                    + " \"key\" JSON, \"before\" JSON, \"after\" JSON, uploaded_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+            statement.execute("INSERT INTO _cellpipe.changes VALUES"
+                    + " ('cell-1', '0/10', 16, '2026-01-01 00:00:00+00', 700, 'public.users', 'I', 0, '{\"id\":\"42\"}', NULL,"
+                    + " '{\"id\":\"42\",\"state\":\"old-1\"}', '2026-01-01 00:00:01+00'),"
+                    + " ('cell-1', '0/10', 16, '2026-01-01 00:00:00+00', 700, 'public.orders', 'I', 1, '{\"id\":\"1\"}', NULL,"
+                    + " '{\"id\":\"1\"}', '2026-01-01 00:00:01+00'),"
+                    + " ('cell-2', '0/10', 16, '2026-01-01 00:00:00+00', 9, 'public.users', 'I', 0, '{\"id\":\"42\"}', NULL,"
+                    + " '{\"id\":\"42\",\"state\":\"other cell\"}', '2026-01-01 00:00:01+00'),"
+                    + " ('cell-1', '0/20', 32, NULL, 701, 'public.users', 'U', 0, '{\"id\":\"42\"}', NULL,"
+                    + " '{\"id\":\"42\",\"state\":\"old-2\"}', '2026-01-01 00:00:02+00')");
+        }
+        applyUpdates(file);
+
+        assertThat(WarehouseFile.query(file, "SELECT cell_id, lsn, xid, table_name, op, seq, json_extract_string(\"after\", '$.state')"
+                + " FROM _cellpipe.changes WHERE cell_id = 'cell-1' AND json_extract_string(\"key\", '$.id') IN ('42', '1')"
+                + " AND xid >= 700 ORDER BY lsn_value, seq")).containsExactly(
+                List.of("cell-1", "0/10", "700", "public.users", "I", "0", "old-1"),
+                Arrays.asList("cell-1", "0/10", "700", "public.orders", "I", "1", null),
+                List.of("cell-1", "0/20", "701", "public.users", "U", "0", "old-2"));
+        assertThat(WarehouseFile.query(file, ChangeLogQueriesTest.HISTORY_OF_A_ROW.replace("cell-7", "cell-1")))
+                .extracting(change -> change.get(4)).containsExactly("active", "state-1", "state-2", "old-1", "old-2");
+        assertThat(WarehouseFile.query(file, "SELECT count(*) FROM _cellpipe.changes")).containsExactly(List.of("2006"));
+        assertThat(WarehouseFile.query(file, "SELECT table_type FROM information_schema.tables WHERE table_schema = '_cellpipe'"
+                + " AND table_name = 'changes'")).containsExactly(List.of("VIEW"));
     }
 
     /** Row 42 inserted and updated twice, with other rows around it; closing the destination checkpoints the file. */
