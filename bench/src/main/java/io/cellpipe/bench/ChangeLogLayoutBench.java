@@ -19,12 +19,12 @@ import org.duckdb.DuckDBConnection;
  * (a key and an after image as UTF-8 JSON, the size of the streaming benchmark's) appended with the appender, in
  * transactions of 20,000 changes, to a DuckDB file opened with the warehouse's settings, in two layouts:
  * <ul>
- *   <li>{@code wide}: one 12-column row per change, as {@code _cellpipe.changes} stores it;
+ *   <li>{@code wide}: one 12-column row per change, as {@code _cellpipe.changes} was stored before it became a view;
  *   <li>{@code split}: one 8-column row per change (cell, LSN value, position, table, op, key, before, after) and one
  *       row per source transaction (100 changes here) with the commit's columns (LSN text, commit time, xid, upload
- *       time), which a view could join back into {@code _cellpipe.changes}'s columns;
+ *       time), which a view can join back into {@code _cellpipe.changes}'s columns;
  *   <li>{@code ids}: as {@code split}, with the change row's cell and LSN value replaced by one number of its
- *       transaction and the table name by a number (from a table of names).
+ *       transaction and the table name by a number (from a table of names): the layout the change log has now.
  * </ul>
  * Timed by the appending thread's CPU (DuckDB runs with one thread, so its appends, commits and checkpoints run on
  * it), images built before each batch's clock starts. The layouts alternate, each in a new file.
