@@ -105,7 +105,11 @@ final class ControlTables {
         }
     }
 
-    /** Moves the one-table change log's rows into the three tables, in order, and drops it. */
+    /**
+     * Moves the one-table change log's rows into the three tables and drops it. Transactions are numbered in the
+     * order they were loaded; the rows keep the order they were appended in (DuckDB preserves insertion order), so
+     * a large log is not sorted.
+     */
     private static void moveLegacyChangeLog(DuckDBConnection connection) throws SQLException {
         String legacy = SCHEMA + "." + CHANGES;
         SqlTransaction.execute(connection, "INSERT INTO " + CHANGE_TABLES + " SELECT row_number() OVER (ORDER BY table_name), table_name"
@@ -118,7 +122,7 @@ final class ControlTables {
                 + " l.\"before\", l.\"after\" FROM " + legacy + " AS l JOIN cellpipe_legacy_commits AS c ON (l.cell_id = c.cell_id"
                 + " AND l.lsn = c.lsn AND l.lsn_value = c.lsn_value AND l.commit_ts IS NOT DISTINCT FROM c.commit_ts"
                 + " AND l.xid IS NOT DISTINCT FROM c.xid AND l.uploaded_at = c.uploaded_at) JOIN " + CHANGE_TABLES + " AS t"
-                + " ON (l.table_name = t.table_name) ORDER BY c.commit_id, l.seq");
+                + " ON (l.table_name = t.table_name)");
         SqlTransaction.execute(connection, "DROP TABLE cellpipe_legacy_commits");
         SqlTransaction.execute(connection, "DROP TABLE " + legacy);
     }
