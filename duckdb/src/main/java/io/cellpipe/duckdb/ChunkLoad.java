@@ -6,8 +6,17 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.spi.SnapshotLoad;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import org.duckdb.DuckDBAppender;
@@ -21,11 +30,14 @@ import org.slf4j.LoggerFactory;
  * group on, it writes appended rows straight into the database file, compressed, where rows
  * committed in small transactions go through its write-ahead log and are compressed again by a
  * later checkpoint. Rows go straight into the table ({@link DirectSnapshotAppend}) while Java
- * reads their values, and are staged and cast by DuckDB from the first value it does not. Holds
- * the data lock's shared side from open to commit or close, so the same thread must end it.
+ * reads their values, and are staged and cast by DuckDB from the first value it does not. A
+ * source may instead write the rows as CSV ({@link #csv}) to a temporary file beside the
+ * warehouse, which DuckDB loads at the commit ({@link CsvSnapshotInsert}). Holds the data lock's
+ * shared side from open to commit or close, so the same thread must end it.
  */
 final class ChunkLoad implements SnapshotLoad {
     private static final Logger log = LoggerFactory.getLogger(ChunkLoad.class);
+    private static final int CSV_ROWS_PER_ADD = 20_000;
 
     private final Warehouse warehouse;
     private final String cellId;
@@ -36,8 +48,12 @@ final class ChunkLoad implements SnapshotLoad {
     private final DuckDBConnection connection;
     private final Set<TableId> staged;
     private final CommitStamp stamp;
-    private final long uploadedMicros;
+    private long uploadedMicros;
     private DirectSnapshotAppend direct;
+    private Path csvFile;
+    private CsvOutput csvOutput;
+    private CsvSnapshotInsert csvInsert;
+    private boolean csvReadInJava;
     private DuckDBAppender appender;
     private StagingTable staging;
     private long rows;
@@ -91,6 +107,9 @@ final class ChunkLoad implements SnapshotLoad {
         if (ended) {
             throw new IllegalStateException("rows added to a snapshot load that has ended; this is a bug in cellpipe");
         }
+        if (csvOutput != null) {
+            throw new IllegalStateException("rows added to a snapshot load that takes them as CSV; this is a bug in cellpipe");
+        }
         try {
             int appended = 0;
             if (direct != null) {
@@ -111,6 +130,91 @@ final class ChunkLoad implements SnapshotLoad {
             rows += images.size();
         } catch (SQLException e) {
             throw failure("load " + images.size() + " snapshot rows of", e, warehouse, cellId, schema);
+        }
+    }
+
+    /** Whether DuckDB refused the load's CSV, so its rows were read in Java. */
+    boolean readCsvInJava() {
+        return csvReadInJava;
+    }
+
+    /** A temporary file beside the warehouse, for a load whose rows have not been added some other way and whose shape DuckDB's CSV load takes. */
+    @Override
+    public Optional<OutputStream> csv() {
+        if (ended) {
+            throw new IllegalStateException("CSV asked of a snapshot load that has ended; this is a bug in cellpipe");
+        }
+        if (csvOutput != null) {
+            return Optional.of(csvOutput);
+        }
+        if (rows > 0 || csvFile != null) {
+            return Optional.empty();
+        }
+        Optional<CsvSnapshotInsert> insert = CsvSnapshotInsert.of(binding);
+        if (insert.isEmpty()) {
+            return Optional.empty();
+        }
+        Path directory = warehouse.path().toAbsolutePath().getParent();
+        try {
+            // createTempFile makes it readable by its owner only
+            csvFile = Files.createTempFile(directory, ".cellpipe-snapshot-", ".csv");
+            csvOutput = new CsvOutput(new BufferedOutputStream(Files.newOutputStream(csvFile), 1 << 16));
+        } catch (IOException e) {
+            deleteCsvFile();
+            throw new WarehouseException(cellId + ": cannot create a temporary file for snapshot rows of " + schema.id() + " in "
+                    + directory + " (" + e + "); the warehouse's directory must be writable and have room for a chunk of the table", e);
+        }
+        csvInsert = insert.get();
+        return Optional.of(csvOutput);
+    }
+
+    /** Loads the CSV file into the table; from a value DuckDB refuses, reads the file's rows in Java instead. */
+    private void loadCsv() throws SQLException {
+        CsvOutput output = csvOutput;
+        csvOutput = null;
+        output.finish();
+        try (Statement statement = connection.createStatement()) {
+            rows += statement.executeUpdate(csvInsert.sql(csvFile, stamp));
+            return;
+        } catch (SQLException e) {
+            log.debug("{}: DuckDB did not load a chunk of {}'s snapshot rows as CSV ({}); reading them in Java", cellId, table.id(),
+                    e.getMessage());
+        }
+        // DuckDB aborted the transaction at the error; nothing of this load was in it but the failed statement
+        SqlTransaction.execute(connection, "ROLLBACK");
+        SqlTransaction.execute(connection, "BEGIN TRANSACTION");
+        uploadedMicros = SqlTransaction.startMicros(connection);
+        csvReadInJava = true;
+        try (InputStream in = Files.newInputStream(csvFile)) {
+            PostgresCsvReader reader = new PostgresCsvReader(in, binding.size());
+            List<RowImage> batch = new ArrayList<>(CSV_ROWS_PER_ADD);
+            RowImage row;
+            while ((row = reader.next()) != null) {
+                batch.add(row);
+                if (batch.size() == CSV_ROWS_PER_ADD) {
+                    add(batch);
+                    batch = new ArrayList<>(CSV_ROWS_PER_ADD);
+                }
+            }
+            add(batch);
+        } catch (IOException e) {
+            throw new WarehouseException(cellId + ": cannot read back the snapshot rows of " + schema.id() + " from the temporary file "
+                    + csvFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void deleteCsvFile() {
+        if (csvOutput != null) {
+            csvOutput.abandon();
+            csvOutput = null;
+        }
+        if (csvFile != null) {
+            try {
+                Files.deleteIfExists(csvFile);
+            } catch (IOException e) {
+                log.warn("{}: cannot delete the temporary snapshot file {} ({}); it holds a chunk of {} and may be deleted by hand", cellId,
+                        csvFile, e.getMessage(), schema.id());
+            }
         }
     }
 
@@ -141,6 +245,9 @@ final class ChunkLoad implements SnapshotLoad {
             throw new IllegalStateException("a snapshot load committed after it ended; this is a bug in cellpipe");
         }
         try {
+            if (csvOutput != null) {
+                loadCsv();
+            }
             if (appender != null) {
                 appender.close();
                 appender = null;
@@ -150,6 +257,7 @@ final class ChunkLoad implements SnapshotLoad {
         } catch (SQLException e) {
             throw failure("commit " + rows + " snapshot rows of", e, warehouse, cellId, schema);
         } finally {
+            deleteCsvFile();
             if (ended) {
                 release(null);
             }
@@ -162,6 +270,7 @@ final class ChunkLoad implements SnapshotLoad {
             return;
         }
         ended = true;
+        deleteCsvFile();
         WarehouseException failure = null;
         try {
             if (appender != null) {
@@ -198,6 +307,59 @@ final class ChunkLoad implements SnapshotLoad {
             if (failure != null) {
                 failure.addSuppressed(e);
             }
+        }
+    }
+
+    /** The CSV file's stream; a failed write names the file and the way out, and is not a checked exception. */
+    private final class CsvOutput extends OutputStream {
+        private final OutputStream out;
+
+        CsvOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw writeFailure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            try {
+                out.write(bytes, offset, length);
+            } catch (IOException e) {
+                throw writeFailure(e);
+            }
+        }
+
+        /** The source's close does not end the file: the load does, at its commit. */
+        @Override
+        public void close() {
+        }
+
+        void finish() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw writeFailure(e);
+            }
+        }
+
+        void abandon() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // the file is deleted next
+            }
+        }
+
+        private WarehouseException writeFailure(IOException e) {
+            return new WarehouseException(cellId + ": cannot write snapshot rows of " + schema.id() + " to the temporary file " + csvFile
+                    + " (" + e + "); free space in the warehouse's directory", e);
         }
     }
 

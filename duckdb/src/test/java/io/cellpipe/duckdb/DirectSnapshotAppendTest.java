@@ -232,7 +232,7 @@ class DirectSnapshotAppendTest {
         return rows.stream().map(row -> RowImage.of(row.clone())).toList();
     }
 
-    private static void assertSameRows(Path file, int rows) {
+    static void assertSameRows(Path file, int rows) {
         String columns = "id, b, i16, i64, f32, f64, dec, num, txt, d, ts, tstz, u, j, d4, d9";
         String table = DIRECT_KINDS.id().quoted();
         assertThat(WarehouseFile.query(file, "SELECT count(*) FROM " + table + " WHERE _cell_id = 'direct'"))

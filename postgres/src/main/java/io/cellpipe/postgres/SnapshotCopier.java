@@ -8,11 +8,15 @@ import io.cellpipe.core.privacy.TablePolicy;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.SnapshotLoad;
 import io.cellpipe.core.spi.SourceContext;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * heap pages ({@code ctid} ranges, which any table has, whatever its key). The exported snapshot
  * stays importable while the slot's replication connection runs no other command, which holds
  * until this returns and streaming starts. Column policies are applied to each row as it is
- * parsed; a dropped column is not even read.
+ * parsed; a dropped column is not even read. A chunk of a table whose kept columns keep their
+ * values as they are goes to a destination that takes CSV ({@link SnapshotLoad#csv}) as the bytes
+ * PostgreSQL sends, unparsed.
  */
 final class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
@@ -52,13 +58,19 @@ final class SnapshotCopier {
         }
 
         String sql() {
+            return sql(false);
+        }
+
+        /** The chunk's {@code COPY}, in PostgreSQL's CSV format (its defaults) or its text format. */
+        String sql(boolean csv) {
             StringBuilder columns = new StringBuilder();
             for (Column column : policy.schema().columns()) {
                 columns.append(columns.isEmpty() ? "" : ", ").append(TableId.quote(column.name()));
             }
             String range = "ctid >= '(" + startPage + ",0)'::tid" + (endPage < 0 ? "" : " AND ctid < '(" + endPage + ",0)'::tid");
             String filter = rowFilter == null ? "" : " AND (" + rowFilter + ")";
-            return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + filter + ") TO STDOUT";
+            return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + filter + ") TO STDOUT"
+                    + (csv ? " (FORMAT csv)" : "");
         }
     }
 
@@ -147,27 +159,53 @@ final class SnapshotCopier {
     /** One chunk is one load: the destination may write it as one unit, which it commits once the chunk is read. */
     private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination, Progress progress)
             throws SQLException {
+        try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
+            Optional<OutputStream> csv = chunk.policy().keepsEveryValue() ? load.csv() : Optional.empty();
+            long rows = csv.isPresent() ? copyCsv(connection, chunk, csv.get(), progress) : copyRows(connection, chunk, parser, load, progress);
+            load.commit();
+            return rows;
+        }
+    }
+
+    private long copyRows(Connection connection, Chunk chunk, CopyTextParser parser, SnapshotLoad load, Progress progress)
+            throws SQLException {
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql());
         int columns = chunk.table().columns().size();
         long rows = 0;
-        try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
-            List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
-            byte[] row;
-            while ((row = copy.readFromCopy()) != null) {
-                batch.add(transformed(chunk.policy(), parser.parse(row, columns)));
-                rows++;
-                if (batch.size() == ROWS_PER_LOAD) {
-                    load.add(batch);
-                    progress.add(chunk.table().id(), batch.size());
-                    batch = new ArrayList<>(ROWS_PER_LOAD);
-                }
-            }
-            if (!batch.isEmpty()) {
+        List<RowImage> batch = new ArrayList<>(ROWS_PER_LOAD);
+        byte[] row;
+        while ((row = copy.readFromCopy()) != null) {
+            batch.add(transformed(chunk.policy(), parser.parse(row, columns)));
+            rows++;
+            if (batch.size() == ROWS_PER_LOAD) {
                 load.add(batch);
                 progress.add(chunk.table().id(), batch.size());
+                batch = new ArrayList<>(ROWS_PER_LOAD);
             }
-            load.commit();
         }
+        if (!batch.isEmpty()) {
+            load.add(batch);
+            progress.add(chunk.table().id(), batch.size());
+        }
+        return rows;
+    }
+
+    /** PostgreSQL's CSV, passed on as it arrives: one {@code CopyData} message per row. */
+    private static long copyCsv(Connection connection, Chunk chunk, OutputStream csv, Progress progress) throws SQLException {
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql(true));
+        long rows = 0;
+        byte[] row;
+        try {
+            while ((row = copy.readFromCopy()) != null) {
+                csv.write(row);
+                if (++rows % ROWS_PER_LOAD == 0) {
+                    progress.add(chunk.table().id(), ROWS_PER_LOAD);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        progress.add(chunk.table().id(), rows % ROWS_PER_LOAD);
         return rows;
     }
 

@@ -54,6 +54,16 @@ public final class TablePolicy {
         return isIdentity() || transforms[index] == null;
     }
 
+    /** Whether every column of {@link #schema} holds the source's values as they are (some source columns may be dropped). */
+    public boolean keepsEveryValue() {
+        for (int index = 0; index < schema().columns().size(); index++) {
+            if (!keepsValue(index)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value column {@code index} of {@link #schema} holds for a source value. */
     public String apply(int index, String sourceValue) {
         return keepsValue(index) ? sourceValue : transforms[index].apply(sourceValue);

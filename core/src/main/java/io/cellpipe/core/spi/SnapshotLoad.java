@@ -1,7 +1,9 @@
 package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.RowImage;
+import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Snapshot rows of one table of one cell written as one unit: a destination may hold them back
@@ -10,6 +12,19 @@ import java.util.List;
  */
 public interface SnapshotLoad extends AutoCloseable {
     void add(List<RowImage> rows);
+
+    /**
+     * Where this load takes its rows as the bytes PostgreSQL's {@code COPY ... TO STDOUT (FORMAT
+     * csv)} writes with its defaults, the load's table's columns in order, instead of through
+     * {@link #add}: empty (the default) when the destination takes rows only through {@link #add}.
+     * Asked before any row is added; a source that writes there writes every row of the load
+     * there, then commits. The values must be those the table holds, so a source sends CSV only
+     * for a table whose every column keeps its value as it is. A write that fails throws an
+     * unchecked exception naming what to do.
+     */
+    default Optional<OutputStream> csv() {
+        return Optional.empty();
+    }
 
     void commit();
 
