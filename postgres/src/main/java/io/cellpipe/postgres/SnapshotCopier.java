@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * heap pages ({@code ctid} ranges, which any table has, whatever its key). The exported snapshot
  * stays importable while the slot's replication connection runs no other command, which holds
  * until this returns and streaming starts. Column policies are applied to each row as it is
- * parsed; a dropped column is not even read. A chunk of a table whose kept columns keep their
- * values as they are goes to a destination that takes CSV ({@link SnapshotLoad#csv}) as the bytes
- * PostgreSQL sends, unparsed.
+ * parsed; a dropped column is not even read. To a destination that takes CSV ({@link
+ * SnapshotLoad#csv}) a chunk goes as the bytes PostgreSQL sends, only the fields of hashed and
+ * redacted columns read and written again.
  */
 final class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
@@ -160,7 +160,7 @@ final class SnapshotCopier {
     private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination, Progress progress)
             throws SQLException {
         try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
-            Optional<OutputStream> csv = chunk.policy().keepsEveryValue() ? load.csv() : Optional.empty();
+            Optional<OutputStream> csv = load.csv();
             long rows = csv.isPresent() ? copyCsv(connection, chunk, csv.get(), progress) : copyRows(connection, chunk, parser, load, progress);
             load.commit();
             return rows;
@@ -190,14 +190,19 @@ final class SnapshotCopier {
         return rows;
     }
 
-    /** PostgreSQL's CSV, passed on as it arrives: one {@code CopyData} message per row. */
+    /** PostgreSQL's CSV, passed on as it arrives (one {@code CopyData} message per row), hashed and redacted fields rewritten. */
     private static long copyCsv(Connection connection, Chunk chunk, OutputStream csv, Progress progress) throws SQLException {
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql(true));
+        CsvPolicyRewriter rewriter = chunk.policy().keepsEveryValue() ? null : new CsvPolicyRewriter(chunk.policy());
         long rows = 0;
         byte[] row;
         try {
             while ((row = copy.readFromCopy()) != null) {
-                csv.write(row);
+                if (rewriter == null) {
+                    csv.write(row);
+                } else {
+                    rewriter.write(row, csv);
+                }
                 if (++rows % ROWS_PER_LOAD == 0) {
                     progress.add(chunk.table().id(), ROWS_PER_LOAD);
                 }

@@ -18,9 +18,8 @@ public interface SnapshotLoad extends AutoCloseable {
      * csv)} writes with its defaults, the load's table's columns in order, instead of through
      * {@link #add}: empty (the default) when the destination takes rows only through {@link #add}.
      * Asked before any row is added; a source that writes there writes every row of the load
-     * there, then commits. The values must be those the table holds, so a source sends CSV only
-     * for a table whose every column keeps its value as it is. A write that fails throws an
-     * unchecked exception naming what to do.
+     * there, then commits. The values must be those the table holds: a source applies its column
+     * policies to them first. A write that fails throws an unchecked exception naming what to do.
      */
     default Optional<OutputStream> csv() {
         return Optional.empty();
