@@ -13,6 +13,7 @@ final class BenchTables {
     static final String SNAPSHOT = "snapshot_items";
     static final String LATENCY = "latency_items";
     static final String MEMORY = "memory_items";
+    static final String MEMORY_SNAPSHOT = "memory_snapshot_items";
 
     /** Changes per transaction of the pre-written streaming workload: 60 % inserts, 30 % updates, 10 % deletes. */
     static final int CHANGES_PER_TRANSACTION = 100;

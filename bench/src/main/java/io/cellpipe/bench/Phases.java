@@ -35,7 +35,8 @@ final class Phases {
     record Latency(int targetRate, SteadyLoad.Result load, Duration warmUp, LatencyRecorder.Percentiles percentiles, int batchMaxDelayMillis) {
     }
 
-    record Memory(long rows, double writeSeconds, long rssAfterStartKiB, long peakKiB, long changesApplied, double applySeconds) {
+    record Memory(long rows, double writeSeconds, long rssAfterStartKiB, long peakKiB, long changesApplied, double applySeconds,
+            long snapshotRows, double snapshotSeconds, long snapshotPeakKiB) {
     }
 
     private final EmbeddedCell cell;
@@ -179,6 +180,24 @@ final class Phases {
 
     Memory memory(long rows) throws Exception {
         String url = cell.jdbcUrl();
+        // first a table of as many rows, copied by the snapshot of a pipeline JVM of its own
+        try (Connection connection = cell.connect()) {
+            BenchTables.create(connection, BenchTables.MEMORY_SNAPSHOT);
+            BenchTables.insertRange(connection, BenchTables.MEMORY_SNAPSHOT, 1, rows);
+        }
+        long snapshotPeak;
+        double snapshotSeconds;
+        try (ChildPipeline child = ChildPipeline.start(PipelineSetup.yaml("bench_memory_snapshot", url, BenchTables.MEMORY_SNAPSHOT,
+                directory), directory)) {
+            long started = System.nanoTime();
+            child.awaitStreaming(LONG);
+            snapshotSeconds = (System.nanoTime() - started) / 1e9;
+            snapshotPeak = child.statusKiB("VmHWM");
+            log("memory: snapshot of %,d rows copied in %.1f s (from the process's start); peak RSS %,d KiB", rows, snapshotSeconds,
+                    snapshotPeak);
+        } finally {
+            dropPipeline("bench_memory_snapshot", BenchTables.MEMORY_SNAPSHOT);
+        }
         try (Connection connection = cell.connect()) {
             BenchTables.create(connection, BenchTables.MEMORY);
         }
@@ -197,7 +216,8 @@ final class Phases {
             double applySeconds = (System.nanoTime() - started) / 1e9;
             long peak = child.statusKiB("VmHWM");
             log("memory: peak RSS %,d KiB", peak);
-            return new Memory(rows, writeSeconds, rssAfterStart, peak, child.changesApplied(), applySeconds);
+            return new Memory(rows, writeSeconds, rssAfterStart, peak, child.changesApplied(), applySeconds, rows, snapshotSeconds,
+                    snapshotPeak);
         } finally {
             dropPipeline("bench_memory", BenchTables.MEMORY);
         }
