@@ -156,8 +156,7 @@ final class ChunkLoad implements SnapshotLoad {
         }
         Path directory = warehouse.path().toAbsolutePath().getParent();
         try {
-            // createTempFile makes it readable by its owner only
-            csvFile = Files.createTempFile(directory, ".cellpipe-snapshot-", ".csv");
+            csvFile = SnapshotFiles.create(warehouse.path());
             csvOutput = new CsvOutput(new BufferedOutputStream(Files.newOutputStream(csvFile), 1 << 16));
         } catch (IOException e) {
             deleteCsvFile();

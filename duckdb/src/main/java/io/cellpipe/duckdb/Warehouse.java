@@ -48,6 +48,8 @@ final class Warehouse implements AutoCloseable {
         properties.setProperty("threads", Integer.toString(threads));
         try {
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
+            // the file is this process's now; a killed one may have left chunks of a snapshot beside it
+            SnapshotFiles.removeLeftovers(path);
             return new Warehouse(path, root);
         } catch (SQLException e) {
             throw new WarehouseException("cannot open the DuckDB warehouse " + path + " (" + e.getMessage()

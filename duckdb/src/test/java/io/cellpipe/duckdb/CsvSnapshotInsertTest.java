@@ -120,6 +120,20 @@ class CsvSnapshotInsertTest {
         assertThat(WarehouseFile.query(file, "SELECT count(*) FROM types.direct_kinds")).containsExactly(List.of("0"));
     }
 
+    /** Files a killed process left are removed when the warehouse opens; a live process's, and another warehouse's, are not. */
+    @Test
+    void filesOfAnEndedProcessAreRemovedAtOpen() throws IOException {
+        Path file = directory.resolve("warehouse.duckdb");
+        // above any process id Linux hands out
+        Path ended = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-999999999-123.csv"), "1,x\n");
+        Path live = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-" + ProcessHandle.current().pid() + "-456.csv"), "");
+        Path other = Files.writeString(directory.resolve(".other.duckdb.snapshot-999999999-789.csv"), "");
+        new DuckDbDestination(DuckDbOptions.of(file)).close();
+        assertThat(ended).doesNotExist();
+        assertThat(live).exists();
+        assertThat(other).exists();
+    }
+
     /** A chunk of the benchmark's size, so DuckDB writes full row groups: every row arrives, in order. */
     @Test
     void aLargeLoadArrivesWhole() throws IOException {
@@ -213,7 +227,7 @@ class CsvSnapshotInsertTest {
 
     private List<Path> temporaryFiles() {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(".cellpipe-snapshot-")).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith(".warehouse.duckdb.snapshot-")).toList();
         } catch (IOException e) {
             throw new AssertionError(e);
         }
