@@ -172,17 +172,24 @@ final class ChunkLoad implements SnapshotLoad {
         CsvOutput output = csvOutput;
         csvOutput = null;
         output.finish();
+        SQLException refused;
         try (Statement statement = connection.createStatement()) {
             rows += statement.executeUpdate(csvInsert.sql(csvFile, stamp));
             return;
         } catch (SQLException e) {
+            refused = e;
             log.debug("{}: DuckDB did not load a chunk of {}'s snapshot rows as CSV ({}); reading them in Java", cellId, table.id(),
                     e.getMessage());
         }
-        // DuckDB aborted the transaction at the error; nothing of this load was in it but the failed statement
-        SqlTransaction.execute(connection, "ROLLBACK");
-        SqlTransaction.execute(connection, "BEGIN TRANSACTION");
-        uploadedMicros = SqlTransaction.startMicros(connection);
+        try {
+            // DuckDB aborted the transaction at the error; nothing of this load was in it but the failed statement
+            SqlTransaction.execute(connection, "ROLLBACK");
+            SqlTransaction.execute(connection, "BEGIN TRANSACTION");
+            uploadedMicros = SqlTransaction.startMicros(connection);
+        } catch (SQLException e) {
+            e.addSuppressed(refused);
+            throw e;
+        }
         csvReadInJava = true;
         try (InputStream in = Files.newInputStream(csvFile)) {
             PostgresCsvReader reader = new PostgresCsvReader(in, binding.size());
