@@ -10,6 +10,7 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class ChunkLoad implements SnapshotLoad {
     private static final Logger log = LoggerFactory.getLogger(ChunkLoad.class);
     private static final int CSV_ROWS_PER_ADD = 20_000;
+    /** Cell and table of the loads whose CSV DuckDB refused, so the first refusal of each is logged at info. */
+    private static final java.util.Set<String> CSV_REFUSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Warehouse warehouse;
     private final String cellId;
@@ -157,7 +160,9 @@ final class ChunkLoad implements SnapshotLoad {
         Path directory = warehouse.path().toAbsolutePath().getParent();
         try {
             csvFile = SnapshotFiles.create(warehouse.path());
-            csvOutput = new CsvOutput(new BufferedOutputStream(Files.newOutputStream(csvFile), 1 << 16));
+            OutputStream out = new BufferedOutputStream(Files.newOutputStream(csvFile), 1 << 16);
+            csvOutput = new CsvOutput(out);
+            out.write(insert.get().header().getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             deleteCsvFile();
             throw new WarehouseException(cellId + ": cannot create a temporary file for snapshot rows of " + schema.id() + " in "
@@ -178,8 +183,15 @@ final class ChunkLoad implements SnapshotLoad {
             return;
         } catch (SQLException e) {
             refused = e;
-            log.debug("{}: DuckDB did not load a chunk of {}'s snapshot rows as CSV ({}); reading them in Java", cellId, table.id(),
-                    e.getMessage());
+            // once per table at info: a refusal of every chunk (e.g. rows longer than DuckDB's 2 MB line limit) slows the snapshot
+            boolean first = CSV_REFUSED.add(cellId + "\u0000" + table.id());
+            String message = "{}: DuckDB did not load a chunk of {}'s snapshot rows as CSV ({}); its rows are read in the capture"
+                    + " process instead, which is slower but stores the same values";
+            if (first) {
+                log.info(message, cellId, table.id(), e.getMessage());
+            } else {
+                log.debug(message, cellId, table.id(), e.getMessage());
+            }
         }
         try {
             // DuckDB aborted the transaction at the error; nothing of this load was in it but the failed statement
@@ -193,6 +205,7 @@ final class ChunkLoad implements SnapshotLoad {
         csvReadInJava = true;
         try (InputStream in = Files.newInputStream(csvFile)) {
             PostgresCsvReader reader = new PostgresCsvReader(in, binding.size());
+            reader.next();
             List<RowImage> batch = new ArrayList<>(CSV_ROWS_PER_ADD);
             RowImage row;
             while ((row = reader.next()) != null) {
@@ -204,8 +217,13 @@ final class ChunkLoad implements SnapshotLoad {
             }
             add(batch);
         } catch (IOException e) {
-            throw new WarehouseException(cellId + ": cannot read back the snapshot rows of " + schema.id() + " from the temporary file "
-                    + csvFile + ": " + e.getMessage(), e);
+            WarehouseException failure = new WarehouseException(cellId + ": cannot read back the snapshot rows of " + schema.id()
+                    + " from the temporary file " + csvFile + ": " + e.getMessage(), e);
+            failure.addSuppressed(refused);
+            throw failure;
+        } catch (RuntimeException e) {
+            e.addSuppressed(refused);
+            throw e;
         }
     }
 
@@ -365,7 +383,7 @@ final class ChunkLoad implements SnapshotLoad {
 
         private WarehouseException writeFailure(IOException e) {
             return new WarehouseException(cellId + ": cannot write snapshot rows of " + schema.id() + " to the temporary file " + csvFile
-                    + " (" + e + "); free space in the warehouse's directory", e);
+                    + " (" + e + "); if the warehouse's directory is full, free space there", e);
         }
     }
 

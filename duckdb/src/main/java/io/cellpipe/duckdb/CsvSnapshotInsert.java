@@ -56,8 +56,20 @@ final class CsvSnapshotInsert {
         values.append(", ").append(literal(stamp.lsnText())).append(", CAST('").append(Long.toUnsignedString(stamp.lsn().value()))
                 .append("' AS UBIGINT), ").append(literal(Operation.READ.code())).append(", NULL, false, current_timestamp");
         return "INSERT INTO " + table.quotedName() + " (" + columns + ") SELECT " + values + " FROM read_csv(" + literal(file.toString())
-                + ", header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', allow_quoted_nulls = false,"
+                + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', allow_quoted_nulls = false,"
                 + " strict_mode = true, null_padding = false, columns = {" + types + "})";
+    }
+
+    /**
+     * The file's first line, naming the fields as {@link #sql} reads them. Without it DuckDB would
+     * drop a U+FEFF that starts the first row's first value, taking it for a byte order mark.
+     */
+    String header() {
+        StringBuilder header = new StringBuilder();
+        for (int index = 0; index < binding.size(); index++) {
+            header.append(index == 0 ? "" : ",").append('c').append(index);
+        }
+        return header.append('\n').toString();
     }
 
     /** A date or timestamp field, failing on PostgreSQL's " BC" suffix rather than letting the cast drop it. */

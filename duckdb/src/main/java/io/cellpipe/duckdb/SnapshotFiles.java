@@ -1,9 +1,10 @@
 package io.cellpipe.duckdb;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,29 +25,40 @@ final class SnapshotFiles {
         return Files.createTempFile(directory(warehouse), prefix(warehouse) + ProcessHandle.current().pid() + "-", ".csv");
     }
 
-    /** Deletes the files of this warehouse whose process has ended; returns how many. */
+    /**
+     * Deletes the files of this warehouse whose process has ended, and those of this process's id
+     * older than this process (left by an earlier one the id was given to again, as in a container
+     * where the JVM is always process 1); returns how many. Never throws: a file it cannot delete is
+     * reported and left.
+     */
     static int removeLeftovers(Path warehouse) {
         String prefix = prefix(warehouse);
+        long self = ProcessHandle.current().pid();
+        Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
         int removed = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory(warehouse), prefix + "*.csv")) {
-            for (Path file : files) {
-                String rest = file.getFileName().toString().substring(prefix.length());
-                int dash = rest.indexOf('-');
+        try (Stream<Path> files = Files.list(directory(warehouse))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.endsWith(".csv")) {
+                    continue;
+                }
+                String rest = name.substring(prefix.length());
                 long pid;
                 try {
-                    pid = Long.parseLong(rest.substring(0, Math.max(dash, 0)));
+                    pid = Long.parseLong(rest.substring(0, Math.max(rest.indexOf('-'), 0)));
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue;
+                boolean ended = pid == self ? Files.getLastModifiedTime(file).toInstant().isBefore(started)
+                        : !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (ended) {
+                    Files.deleteIfExists(file);
+                    removed++;
                 }
-                Files.deleteIfExists(file);
-                removed++;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             log.warn("cannot remove the temporary snapshot files left beside the DuckDB warehouse {} ({}); files named {}*.csv there"
-                    + " may be deleted by hand when no cellpipe process uses the warehouse", warehouse, e.getMessage(), prefix);
+                    + " may be deleted by hand when no cellpipe process uses the warehouse", warehouse, e.toString(), prefix);
         }
         if (removed > 0) {
             log.info("removed {} temporary snapshot file(s) beside the DuckDB warehouse {}, left by a process that ended", removed, warehouse);

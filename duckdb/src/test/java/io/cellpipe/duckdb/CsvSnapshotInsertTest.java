@@ -128,10 +128,43 @@ class CsvSnapshotInsertTest {
         Path ended = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-999999999-123.csv"), "1,x\n");
         Path live = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-" + ProcessHandle.current().pid() + "-456.csv"), "");
         Path other = Files.writeString(directory.resolve(".other.duckdb.snapshot-999999999-789.csv"), "");
+        // this process's id, from before it started: an earlier process given the same id (a container's process 1)
+        Path reused = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-" + ProcessHandle.current().pid() + "-1.csv"), "");
+        Files.setLastModifiedTime(reused, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2000-01-01T00:00:00Z")));
         new DuckDbDestination(DuckDbOptions.of(file)).close();
         assertThat(ended).doesNotExist();
+        assertThat(reused).doesNotExist();
         assertThat(live).exists();
         assertThat(other).exists();
+    }
+
+    /** A file name that is a glob pattern neither stops the warehouse opening nor matches another warehouse's files. */
+    @Test
+    void warehouseNamesAreNotPatterns() throws IOException {
+        Path other = Files.writeString(directory.resolve(".wa.duckdb.snapshot-999999999-1.csv"), "");
+        for (String name : new String[] {"data[1.duckdb", "w[ab].duckdb", "w*.duckdb"}) {
+            Path ended = Files.writeString(directory.resolve("." + name + ".snapshot-999999999-2.csv"), "");
+            new DuckDbDestination(DuckDbOptions.of(directory.resolve(name))).close();
+            assertThat(ended).as(name).doesNotExist();
+        }
+        assertThat(other).exists();
+    }
+
+    /** DuckDB takes a U+FEFF at a file's start for a byte order mark; the header line keeps the first row's from being dropped. */
+    @Test
+    void aLeadingZeroWidthNoBreakSpaceIsKept() throws IOException {
+        Path file = directory.resolve("warehouse.duckdb");
+        TableSchema notes = table("public.notes", column("note", ColumnKind.TEXT), key("id", ColumnKind.INT64));
+        try (DuckDbDestination destination = new DuckDbDestination(DuckDbOptions.of(file))) {
+            destination.beginSnapshot("cell-1", List.of(notes));
+            try (ChunkLoad load = (ChunkLoad) destination.openSnapshotLoad("cell-1", notes)) {
+                load.csv().orElseThrow().write("\uFEFFfirst,1\n\uFEFFsecond,2\n".getBytes(StandardCharsets.UTF_8));
+                load.commit();
+                assertThat(load.readCsvInJava()).isFalse();
+            }
+        }
+        assertThat(WarehouseFile.query(file, "SELECT id, hex(note) FROM public.notes ORDER BY id"))
+                .containsExactly(List.of("1", "EFBBBF6669727374"), List.of("2", "EFBBBF7365636F6E64"));
     }
 
     /** A chunk of the benchmark's size, so DuckDB writes full row groups: every row arrives, in order. */
