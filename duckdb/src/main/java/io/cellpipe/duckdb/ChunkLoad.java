@@ -179,7 +179,11 @@ final class ChunkLoad implements SnapshotLoad {
         output.finish();
         SQLException refused;
         try (Statement statement = connection.createStatement()) {
-            rows += statement.executeUpdate(csvInsert.sql(csvFile, stamp));
+            long inserted = statement.executeUpdate(csvInsert.sql(csvFile, stamp));
+            if (inserted != output.rows()) {
+                throw new SQLException("DuckDB read " + inserted + " rows from CSV of " + output.rows() + " rows");
+            }
+            rows += inserted;
             return;
         } catch (SQLException e) {
             refused = e;
@@ -337,6 +341,7 @@ final class ChunkLoad implements SnapshotLoad {
     /** The CSV file's stream; a failed write names the file and the way out, and is not a checked exception. */
     private final class CsvOutput extends OutputStream {
         private final OutputStream out;
+        private final CsvRowCounter counter = new CsvRowCounter();
 
         CsvOutput(OutputStream out) {
             this.out = out;
@@ -346,6 +351,7 @@ final class ChunkLoad implements SnapshotLoad {
         public void write(int b) {
             try {
                 out.write(b);
+                counter.add(b);
             } catch (IOException e) {
                 throw writeFailure(e);
             }
@@ -355,9 +361,15 @@ final class ChunkLoad implements SnapshotLoad {
         public void write(byte[] bytes, int offset, int length) {
             try {
                 out.write(bytes, offset, length);
+                counter.add(bytes, offset, length);
             } catch (IOException e) {
                 throw writeFailure(e);
             }
+        }
+
+        /** The rows written by the source (the header line is written past this stream). */
+        long rows() {
+            return counter.rows();
         }
 
         /** The source's close does not end the file: the load does, at its commit. */

@@ -224,6 +224,19 @@ class CsvSnapshotInsertTest {
             }
             assertThat(reader.next()).isNull();
         }
+        // the row counter agrees with the reader, however the bytes are split
+        byte[] all = rows.stream().map(CsvSnapshotInsertTest::postgresCsv).reduce("", String::concat).getBytes(StandardCharsets.UTF_8);
+        CsvRowCounter counter = new CsvRowCounter();
+        for (int offset = 0; offset < all.length; ) {
+            int length = Math.min(all.length - offset, 1 + random.nextInt(40));
+            if (length == 1 && random.nextBoolean()) {
+                counter.add(all[offset]);
+            } else {
+                counter.add(all, offset, length);
+            }
+            offset += length;
+        }
+        assertThat(counter.rows()).isEqualTo(rows.size());
         assertThatThrownBy(() -> new PostgresCsvReader(new ByteArrayInputStream("1,2\n".getBytes(StandardCharsets.UTF_8)), 3).next())
                 .isInstanceOf(IOException.class).hasMessageContaining("2 fields, expected 3");
         assertThatThrownBy(() -> new PostgresCsvReader(new ByteArrayInputStream("\"open\n".getBytes(StandardCharsets.UTF_8)), 1).next())
