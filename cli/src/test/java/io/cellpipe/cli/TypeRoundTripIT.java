@@ -5,6 +5,8 @@ import static io.cellpipe.cli.PipelineHarness.assertMatches;
 import static io.cellpipe.cli.PipelineHarness.awaitStreaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.Destination;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,13 +118,21 @@ class TypeRoundTripIT {
                     "ALTER TABLE public.common_csv ADD PRIMARY KEY (id)");
             Map<String, String> cells = CapturedCells.cells(CELL, cell.jdbcUrl());
             PipelineConfig config = CapturedCells.config(warehouse, cells);
+            ListAppender<ILoggingEvent> log = PrivacyIT.captureLog();
             try (Destination destination = Assembly.destination(config.destination())) {
                 try (Pipeline pipeline = new Pipeline(destination, config.capture())) {
                     pipeline.start(Assembly.sources(config));
                     awaitStreaming(pipeline, CELL, Duration.ofSeconds(30));
                 }
                 assertMatches(destination, config);
+            } finally {
+                PrivacyIT.detach(log);
             }
+            // DuckDB's CSV reader loaded common_csv as PostgreSQL wrote it; common_types' BC dates sent it to Java
+            List<String> refused = log.list.stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(message -> message.contains("did not load a chunk of")).toList();
+            assertThat(refused).anyMatch(message -> message.contains("public.common_types"))
+                    .noneMatch(message -> message.contains("public.common_csv"));
             WarehouseFile file = new WarehouseFile(warehouse);
             assertThat(file.row("SELECT count(*) AS n FROM public.common_types WHERE _cell_id = 'cell-1'").get("n")).isEqualTo(3005L);
             assertThat(file.row("SELECT count(*) AS n FROM public.common_csv WHERE _cell_id = 'cell-1'").get("n")).isEqualTo(3003L);

@@ -209,6 +209,7 @@ final class ChunkLoad implements SnapshotLoad {
         csvReadInJava = true;
         try (InputStream in = Files.newInputStream(csvFile)) {
             PostgresCsvReader reader = new PostgresCsvReader(in, binding.size());
+            // the header line
             reader.next();
             List<RowImage> batch = new ArrayList<>(CSV_ROWS_PER_ADD);
             RowImage row;

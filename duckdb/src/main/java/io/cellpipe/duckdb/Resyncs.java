@@ -90,8 +90,9 @@ final class Resyncs {
      * Records a chunk's progress, in the caller's transaction (the one writing the chunk's rows).
      * On the last chunk, rows of the table the warehouse has not written since the resync's first
      * low watermark are rows the source no longer has: they are marked deleted (removed with hard deletes).
+     *
+     * @param changeLog the change log's numbers; null when the change log is off
      */
-    /** @param changeLog the change log's numbers; null when the change log is off */
     static void advance(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table, boolean hardDeletes,
             ChangeLogIds changeLog) throws SQLException {
         if (progress.finished() && table != null) {

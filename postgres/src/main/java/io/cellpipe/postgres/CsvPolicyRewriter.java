@@ -4,6 +4,7 @@ import io.cellpipe.core.privacy.TablePolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Applies a table's column policies to rows of PostgreSQL's {@code COPY ... (FORMAT csv)}: the
@@ -86,7 +87,7 @@ final class CsvPolicyRewriter {
         int length = 0;
         for (int i = start + 1; i < end - 1; i++) {
             if (length == field.length) {
-                field = java.util.Arrays.copyOf(field, field.length * 2);
+                field = Arrays.copyOf(field, field.length * 2);
             }
             field[length++] = row[i];
             if (row[i] == '"') {
