@@ -18,7 +18,7 @@ final class AppendBuffer implements TableBuffer {
     private final WarehouseTable table;
     private final StagingTable staging;
     private final String insert;
-    private final List<StagedRow> rows = new ArrayList<>();
+    private List<StagedRow> rows = new ArrayList<>();
     private String onlyCell;
     private boolean severalCells;
 
@@ -73,19 +73,36 @@ final class AppendBuffer implements TableBuffer {
     }
 
     @Override
-    public void flush() throws SQLException {
+    public Write drain() {
         if (rows.isEmpty()) {
-            return;
+            return null;
         }
+        List<StagedRow> drained = rows;
+        String cellId = severalCells ? null : onlyCell;
+        rows = new ArrayList<>();
+        onlyCell = null;
+        severalCells = false;
+        return new Write() {
+            @Override
+            public int rows() {
+                return drained.size();
+            }
+
+            @Override
+            public void run() throws SQLException {
+                write(drained, cellId);
+            }
+        };
+    }
+
+    /** @param cellId the only cell whose rows these are, or null if several */
+    private void write(List<StagedRow> drained, String cellId) throws SQLException {
         try {
-            staging.append(connection, rows);
+            staging.append(connection, drained);
             SqlTransaction.execute(connection, insert);
             staging.clear(connection);
         } catch (SQLException e) {
-            throw WriteFailure.of(e, table.id(), severalCells ? null : onlyCell, "write " + rows.size() + " rows to");
+            throw WriteFailure.of(e, table.id(), cellId, "write " + drained.size() + " rows to");
         }
-        rows.clear();
-        onlyCell = null;
-        severalCells = false;
     }
 }

@@ -1,40 +1,34 @@
 package io.cellpipe.duckdb;
 
-import io.cellpipe.core.model.Change;
-import io.cellpipe.core.model.Column;
-import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.duckdb.DuckDBConnection;
 
 /**
  * Writes one batch inside the transaction its caller opened: rows per table (coalesced), the change
- * log, then each cell's checkpoint. Lives for one batch.
+ * log, then each cell's checkpoint. The Java work (reading changes, encoding the change log,
+ * coalescing rows) runs ahead on a thread of its own ({@link BatchPreparation}) while this thread
+ * runs DuckDB's part, in the same order one thread would. Lives for one batch.
  */
 final class BatchWrite {
-    /** Rows buffered per table before an early flush, bounding memory for huge batches. */
-    static final int FLUSH_ROWS = 20_000;
+    /** Rows queued between the two threads, on top of what each holds; a table's full buffer is taken alone. */
+    private static final int QUEUED_ROWS = BatchPreparation.FLUSH_ROWS / 2;
 
     private final DuckDBConnection connection;
     private final DuckDbOptions options;
     private final Map<TableSchema, TableBinding> bindings;
     private final Map<TableId, WarehouseTable> tables;
     private final Map<TableId, StagingTable> staging;
-    private final Map<TableId, TableBuffer> buffers = new LinkedHashMap<>();
-    private final Map<String, CommitStamp> lastPerCell = new LinkedHashMap<>();
     private final ColumnFills fills;
     private final ChangeLogIds changeLogIds;
     /** Columns filled by this batch, as cell, table, column; published to {@link ColumnFills} after the commit. */
-    private final Set<List<String>> filled = new LinkedHashSet<>();
+    private Set<List<String>> filled = Set.of();
 
     /**
      * @param bindings each change's shape, by identity
@@ -54,44 +48,71 @@ final class BatchWrite {
     }
 
     void write(List<Transaction> batch) throws SQLException {
-        try (ChangeLogWriter log = options.changeLog()
-                ? ChangeLogWriter.open(connection, changeLogIds, SqlTransaction.startMicros(connection)) : null) {
-            for (Transaction transaction : batch) {
-                CommitStamp stamp = CommitStamp.of(transaction);
-                long seq = 0;
-                Iterator<Change> changes = transaction.changes().iterator();
-                while (changes.hasNext()) {
-                    Change change = changes.next();
-                    TableBinding binding = bindings.get(change.table());
-                    if (log != null) {
-                        log.append(stamp, seq, change, binding);
-                    }
-                    seq++;
-                    if (change.op() == Operation.TRUNCATE) {
-                        truncate(binding, stamp);
-                    } else {
-                        add(change, binding, stamp);
-                    }
-                }
-                if (transaction.resync() != null) {
-                    resyncChunkDone(transaction, stamp);
-                }
-                lastPerCell.put(transaction.cellId(), stamp);
-            }
-            for (TableBuffer buffer : buffers.values()) {
-                buffer.flush();
-            }
+        StepQueue queue = new StepQueue(QUEUED_ROWS);
+        Thread preparing = Thread.ofPlatform().name("applier-prepare").daemon()
+                .start(new BatchPreparation(batch, connection, options, bindings, tables, staging, fills, queue));
+        try {
+            BatchStep.Done done = runSteps(queue);
+            filled = done.filled();
+            Checkpoints.advance(connection, done.lastPerCell().values());
+        } finally {
+            // the caller releases the batch's changes once this returns, so the other thread must be done with them
+            queue.close();
+            awaitEnd(preparing);
         }
-        Checkpoints.advance(connection, lastPerCell.values());
     }
 
-    /** A resync chunk's rows are written before its progress, and before the deletions its last chunk finds. */
+    private BatchStep.Done runSteps(StepQueue queue) throws SQLException {
+        try (ChangeLogWriter log = options.changeLog()
+                ? ChangeLogWriter.open(connection, changeLogIds, SqlTransaction.startMicros(connection)) : null) {
+            while (true) {
+                BatchStep step = take(queue);
+                switch (step) {
+                    case BatchStep.LogRows rows -> {
+                        for (ChangeLogWriter.Row row : rows.logRows()) {
+                            log.append(row);
+                        }
+                    }
+                    case BatchStep.TableRows rows -> rows.write().run();
+                    case BatchStep.Fill fill -> fill(fill);
+                    case BatchStep.Truncate truncate -> truncate(truncate.binding(), truncate.stamp());
+                    case BatchStep.ResyncChunkDone done -> resyncChunkDone(done.transaction(), done.stamp());
+                    case BatchStep.Failed failed -> throw failed.failure();
+                    case BatchStep.Done done -> {
+                        return done;
+                    }
+                }
+            }
+        }
+    }
+
+    private static BatchStep take(StepQueue queue) {
+        try {
+            return queue.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarehouseException("interrupted while applying a batch; nothing of it was written", e);
+        }
+    }
+
+    /** Waits for the preparing thread, which stops at its next step once the queue is closed. */
+    private static void awaitEnd(Thread preparing) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                preparing.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void resyncChunkDone(Transaction transaction, CommitStamp stamp) throws SQLException {
         TableId id = transaction.resync().table().id();
-        TableBuffer buffer = buffers.get(id);
-        if (buffer != null) {
-            buffer.flush();
-        }
         Resyncs.advance(connection, transaction.resync(), stamp, tables.get(id), options.hardDeletes(),
                 options.changeLog() ? changeLogIds : null);
     }
@@ -103,60 +124,17 @@ final class BatchWrite {
         }
     }
 
-    private void add(Change change, TableBinding binding, CommitStamp stamp) throws SQLException {
-        TableId id = binding.table().id();
-        fillNewColumns(change.table(), id, stamp.cellId());
-        TableBuffer buffer = buffers.get(id);
-        if (buffer == null || !buffer.accepts(binding)) {
-            if (buffer != null) {
-                buffer.flush();
-            }
-            buffer = newBuffer(binding);
-            buffers.put(id, buffer);
-        }
+    private void fill(BatchStep.Fill fill) {
         try {
-            buffer.add(change, binding, stamp);
-        } catch (IllegalArgumentException e) {
-            throw WriteFailure.unreadableValue(e, id, stamp.cellId());
-        }
-        if (buffer.size() >= FLUSH_ROWS) {
-            buffer.flush();
+            fills.fill(connection, fill.cellId(), fill.schema(), fill.column(), tables.get(fill.table()));
+        } catch (SQLException e) {
+            throw WriteFailure.of(e, fill.table(), fill.cellId(), "fill the default of added column " + fill.column().name() + " in");
         }
     }
 
-    /** Rows buffered before a column appeared are older than it, so they are written first, then filled. */
-    private void fillNewColumns(TableSchema schema, TableId id, String cellId) throws SQLException {
-        for (Column column : fills.unaccounted(cellId, schema)) {
-            List<String> fill = List.of(cellId, id.qualified(), column.name());
-            if (filled.add(fill)) {
-                TableBuffer buffer = buffers.get(id);
-                if (buffer != null && column.missingValue() != null) {
-                    buffer.flush();
-                }
-                try {
-                    fills.fill(connection, cellId, schema, column, tables.get(id));
-                } catch (SQLException e) {
-                    throw WriteFailure.of(e, id, cellId, "fill the default of added column " + column.name() + " in");
-                }
-            }
-        }
-    }
-
-    private TableBuffer newBuffer(TableBinding binding) {
-        WarehouseTable table = tables.get(binding.table().id());
-        StagingTable stagingTable = staging.get(table.id());
-        return binding.hasKey()
-                ? new UpsertBuffer(connection, table, stagingTable, binding.keyPositions(), options.hardDeletes())
-                : new AppendBuffer(connection, table, stagingTable);
-    }
-
-    /** Everything the batch did to the table before the truncate is written first, then truncated with the rest. */
+    /** Everything the batch did to the table before the truncate was written by the steps before this one. */
     private void truncate(TableBinding binding, CommitStamp stamp) throws SQLException {
         WarehouseTable table = tables.get(binding.table().id());
-        TableBuffer buffer = buffers.get(table.id());
-        if (buffer != null) {
-            buffer.flush();
-        }
         String sql = new TableStatements(table, staging.get(table.id()).name(), new int[0]).truncate(options.hardDeletes(), !binding.hasKey());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int parameter = 1;

@@ -19,7 +19,6 @@ final class ChangeLogWriter implements AutoCloseable {
     private final DuckDBAppender commits;
     private final ChangeLogIds ids;
     private final long uploadedMicros;
-    private final JsonImage.Writer writer = new JsonImage.Writer();
     private CommitStamp stamp;
     private long commitId;
 
@@ -43,8 +42,22 @@ final class ChangeLogWriter implements AutoCloseable {
         return new ChangeLogWriter(connection, ids, uploadedMicros);
     }
 
-    /** @param seq the change's position in its transaction */
-    void append(CommitStamp stamp, long seq, Change change, TableBinding binding) throws SQLException {
+    /**
+     * A change as the change log stores it, its images encoded; touches no connection, so changes
+     * can be encoded on one thread while another appends them.
+     *
+     * @param seq the change's position in its transaction
+     * @param writer scratch space of the calling thread
+     */
+    static Row row(CommitStamp stamp, long seq, Change change, TableBinding binding, JsonImage.Writer writer) {
+        JsonImage json = binding.json();
+        byte[] key = change.identity() == null ? EMPTY_KEY : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY, writer);
+        return new Row(stamp, seq, binding.qualifiedName(), change.op().code(), key, json.of(change.before(), writer),
+                json.of(change.after(), writer));
+    }
+
+    void append(Row row) throws SQLException {
+        CommitStamp stamp = row.stamp();
         if (stamp != this.stamp) {
             this.stamp = stamp;
             commitId = ids.nextCommit(connection);
@@ -56,12 +69,18 @@ final class ChangeLogWriter implements AutoCloseable {
             }
             commits.append(stamp.xid()).appendEpochMicros(uploadedMicros).endRow();
         }
-        rows.beginRow().append(commitId).append(seq).append(ids.table(connection, binding.qualifiedName())).append(change.op().code());
-        JsonImage json = binding.json();
-        rows.append(change.identity() == null ? EMPTY_KEY : json.of(change.identity(), binding.hasKey() ? binding.keyIndexes() : NO_KEY, writer));
-        appendNullable(json.of(change.before(), writer));
-        appendNullable(json.of(change.after(), writer));
+        rows.beginRow().append(commitId).append(row.seq()).append(ids.table(connection, row.table())).append(row.op());
+        rows.append(row.key());
+        appendNullable(row.before());
+        appendNullable(row.after());
         rows.endRow();
+    }
+
+    /**
+     * One change log row before it is appended: images as UTF-8 JSON, {@code before} and
+     * {@code after} null when the change has none.
+     */
+    record Row(CommitStamp stamp, long seq, String table, String op, byte[] key, byte[] before, byte[] after) {
     }
 
     /** {@code value} is UTF-8; the appender stores bytes in a VARCHAR (here JSON) column as they are. */

@@ -18,10 +18,28 @@ interface TableBuffer {
     int size();
 
     /**
-     * Writes the buffered rows to the warehouse table and empties the buffer.
-     *
-     * @throws io.cellpipe.core.spi.TableFailureException if a value of one cell's rows cannot be stored
-     * @throws WarehouseException if DuckDB fails otherwise
+     * Hands the buffered rows over as one write and empties the buffer; null when it is empty.
+     * Touches no connection, so a batch's rows can be coalesced on one thread while the writes
+     * already handed over run on another, in order.
      */
-    void flush() throws SQLException;
+    Write drain();
+
+    /** Writes the buffered rows to the warehouse table now and empties the buffer. */
+    default void flush() throws SQLException {
+        Write write = drain();
+        if (write != null) {
+            write.run();
+        }
+    }
+
+    /** Rows drained from a buffer, written to its warehouse table by {@link #run}. */
+    interface Write {
+        int rows();
+
+        /**
+         * @throws io.cellpipe.core.spi.TableFailureException if a value of one cell's rows cannot be stored
+         * @throws WarehouseException if DuckDB fails otherwise
+         */
+        void run() throws SQLException;
+    }
 }

@@ -5,6 +5,7 @@ import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.RowImage;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ final class UpsertBuffer implements TableBuffer {
     /** Built once per buffer, run at every flush. */
     private final TableStatements.Upsert upsert;
     private final int[] keyPositions;
-    private final Map<RowKey, StagedRow> rows = new LinkedHashMap<>();
+    private Map<RowKey, StagedRow> rows = new LinkedHashMap<>();
     private String onlyCell;
     private boolean severalCells;
 
@@ -154,28 +155,46 @@ final class UpsertBuffer implements TableBuffer {
     }
 
     @Override
-    public void flush() throws SQLException {
+    public Write drain() {
         if (rows.isEmpty()) {
-            return;
+            return null;
         }
+        Map<RowKey, StagedRow> drained = rows;
+        String cellId = severalCells ? null : onlyCell;
+        rows = new LinkedHashMap<>();
+        onlyCell = null;
+        severalCells = false;
+        boolean keeping = false;
+        for (StagedRow row : drained.values()) {
+            keeping |= row.keepsAny();
+        }
+        boolean keepingAny = keeping;
+        return new Write() {
+            @Override
+            public int rows() {
+                return drained.size();
+            }
+
+            @Override
+            public void run() throws SQLException {
+                write(drained.values(), keepingAny, cellId);
+            }
+        };
+    }
+
+    /** @param cellId the only cell whose rows these are, or null if several */
+    private void write(Collection<StagedRow> drained, boolean keeping, String cellId) throws SQLException {
         try {
-            int moved = staging.append(connection, rows.values());
+            int moved = staging.append(connection, drained);
             if (moved > 0) {
                 SqlTransaction.execute(connection, statements.copyMoved());
-            }
-            boolean keeping = false;
-            for (StagedRow row : rows.values()) {
-                keeping |= row.keepsAny();
             }
             for (String statement : upsert.statements(keeping)) {
                 SqlTransaction.execute(connection, statement);
             }
             staging.clear(connection);
         } catch (SQLException e) {
-            throw WriteFailure.of(e, table.id(), severalCells ? null : onlyCell, "write " + rows.size() + " rows to");
+            throw WriteFailure.of(e, table.id(), cellId, "write " + drained.size() + " rows to");
         }
-        rows.clear();
-        onlyCell = null;
-        severalCells = false;
     }
 }

@@ -14,9 +14,11 @@ import io.cellpipe.core.model.ColumnKind;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.CellCheckpoint;
 import io.cellpipe.core.spi.TableFailureException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,30 @@ class AtomicityTest extends WarehouseTestBase {
         destination.apply(List.of(transaction("cell-1", 40, Change.update(ACCOUNTS, null, row("1", "175")))));
         assertThat(scan(destination, "cell-1", ACCOUNTS)).containsExactly(List.of("1", "175"));
         assertThat(destination.checkpoint("cell-1").orElseThrow().lsn()).isEqualTo(new Lsn(40));
+    }
+
+    @Test
+    void aWriteThatFailsWhileTheBatchIsStillBeingPreparedStopsThePreparingThreadFirst() {
+        destination.completeSnapshot("cell-1", new Lsn(5), Fixtures.T0);
+        List<Transaction> batch = new ArrayList<>();
+        // the truncate hands the bad row over at once; the preparing thread has 60,000 changes to go
+        batch.add(transaction("cell-1", 10, Change.insert(ACCOUNTS, row("1", "not a number")), Change.truncate(ACCOUNTS)));
+        for (int t = 0; t < 600; t++) {
+            Change[] changes = new Change[100];
+            for (int c = 0; c < changes.length; c++) {
+                changes[c] = Change.insert(NOTES, row(Integer.toString(t * 100 + c), "note", "PT1S"));
+            }
+            batch.add(transaction("cell-1", 11 + t, changes));
+        }
+
+        assertThatThrownBy(() -> destination.apply(batch)).isInstanceOf(TableFailureException.class).hasMessageContaining("public.accounts");
+
+        // apply returned only after the other thread let go of the batch, which the caller now releases
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("applier-prepare"));
+        batch.forEach(Transaction::close);
+        assertThat(scan(destination, "cell-1", NOTES)).isEmpty();
+        assertThat(destination.checkpoint("cell-1").orElseThrow().lsn()).isEqualTo(new Lsn(5));
+        assertThat(changeCount()).isZero();
     }
 
     @Test

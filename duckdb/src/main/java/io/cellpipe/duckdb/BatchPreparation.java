@@ -1,0 +1,204 @@
+package io.cellpipe.duckdb;
+
+import io.cellpipe.core.model.Change;
+import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.Operation;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The Java half of writing a batch, on a thread of its own: reads the batch's changes, encodes
+ * the change log's rows, coalesces each table's rows, and puts the resulting steps on a
+ * {@link StepQueue} in the order the warehouse must see them, while {@link BatchWrite} runs the
+ * steps already queued. Touches no connection (the buffers it fills only keep it for the writes
+ * they hand over). Lives for one batch.
+ */
+final class BatchPreparation implements Runnable {
+    /** Rows buffered per table before they are handed over early, bounding memory for huge batches. */
+    static final int FLUSH_ROWS = 20_000;
+    /** Change log rows handed over together. */
+    private static final int LOG_ROWS = 1_000;
+
+    private final List<Transaction> batch;
+    private final DuckDBConnection connection;
+    private final DuckDbOptions options;
+    private final Map<TableSchema, TableBinding> bindings;
+    private final Map<TableId, WarehouseTable> tables;
+    private final Map<TableId, StagingTable> staging;
+    private final ColumnFills fills;
+    private final StepQueue queue;
+    private final Map<TableId, TableBuffer> buffers = new LinkedHashMap<>();
+    private final Map<String, CommitStamp> lastPerCell = new LinkedHashMap<>();
+    private final Set<List<String>> filled = new LinkedHashSet<>();
+    private final JsonImage.Writer json = new JsonImage.Writer();
+    private List<ChangeLogWriter.Row> logRows = new ArrayList<>();
+    private TableSchema lastSchema;
+    private String lastCell;
+
+    /** The arguments are {@link BatchWrite}'s, which it reads only before this starts. */
+    BatchPreparation(List<Transaction> batch, DuckDBConnection connection, DuckDbOptions options, Map<TableSchema, TableBinding> bindings,
+            Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging, ColumnFills fills, StepQueue queue) {
+        this.batch = batch;
+        this.connection = connection;
+        this.options = options;
+        this.bindings = bindings;
+        this.tables = tables;
+        this.staging = staging;
+        this.fills = fills;
+        this.queue = queue;
+    }
+
+    @Override
+    public void run() {
+        try {
+            try {
+                prepare();
+                emit(new BatchStep.Done(lastPerCell, filled));
+            } catch (Stopped e) {
+                // the writing side stopped first; it reports why
+            } catch (RuntimeException e) {
+                queue.put(new BatchStep.Failed(e));
+            } catch (Error e) {
+                queue.put(new BatchStep.Failed(new WarehouseException("preparing a batch failed: " + e, e)));
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            // only the writing side's end interrupts this thread; it reports why
+        }
+    }
+
+    private void prepare() throws InterruptedException {
+        for (Transaction transaction : batch) {
+            CommitStamp stamp = CommitStamp.of(transaction);
+            long seq = 0;
+            Iterator<Change> changes = transaction.changes().iterator();
+            while (changes.hasNext()) {
+                if (queue.isClosed()) {
+                    throw new Stopped();
+                }
+                Change change = changes.next();
+                TableBinding binding = bindings.get(change.table());
+                if (options.changeLog()) {
+                    logRows.add(ChangeLogWriter.row(stamp, seq, change, binding, json));
+                    if (logRows.size() >= LOG_ROWS) {
+                        emitLogRows();
+                    }
+                }
+                seq++;
+                if (change.op() == Operation.TRUNCATE) {
+                    // everything the batch did to the table before the truncate is written first
+                    handOver(binding.table().id());
+                    emit(new BatchStep.Truncate(binding, stamp));
+                } else {
+                    add(change, binding, stamp);
+                }
+            }
+            if (transaction.resync() != null) {
+                // a resync chunk's rows are written before its progress, and before the deletions its last chunk finds
+                handOver(transaction.resync().table().id());
+                emit(new BatchStep.ResyncChunkDone(transaction, stamp));
+            }
+            lastPerCell.put(transaction.cellId(), stamp);
+        }
+        for (TableBuffer buffer : buffers.values()) {
+            handOver(buffer);
+        }
+    }
+
+    private void add(Change change, TableBinding binding, CommitStamp stamp) throws InterruptedException {
+        TableId id = binding.table().id();
+        if (change.table() != lastSchema || !stamp.cellId().equals(lastCell)) {
+            fillNewColumns(change.table(), id, stamp.cellId());
+            lastSchema = change.table();
+            lastCell = stamp.cellId();
+        }
+        TableBuffer buffer = buffers.get(id);
+        if (buffer == null || !buffer.accepts(binding)) {
+            if (buffer != null) {
+                handOver(buffer);
+            }
+            buffer = newBuffer(binding);
+            buffers.put(id, buffer);
+        }
+        try {
+            buffer.add(change, binding, stamp);
+        } catch (IllegalArgumentException e) {
+            throw WriteFailure.unreadableValue(e, id, stamp.cellId());
+        }
+        if (buffer.size() >= FLUSH_ROWS) {
+            handOver(buffer);
+        }
+    }
+
+    /**
+     * Rows buffered before a column appeared are older than it, so they are written first, then
+     * filled. Only read here: {@link ColumnFills} changes after the batch commits.
+     */
+    private void fillNewColumns(TableSchema schema, TableId id, String cellId) throws InterruptedException {
+        for (Column column : fills.unaccounted(cellId, schema)) {
+            if (filled.add(List.of(cellId, id.qualified(), column.name()))) {
+                if (column.missingValue() != null) {
+                    handOver(id);
+                }
+                emit(new BatchStep.Fill(cellId, schema, column, id));
+            }
+        }
+    }
+
+    private TableBuffer newBuffer(TableBinding binding) {
+        WarehouseTable table = tables.get(binding.table().id());
+        StagingTable stagingTable = staging.get(table.id());
+        return binding.hasKey()
+                ? new UpsertBuffer(connection, table, stagingTable, binding.keyPositions(), options.hardDeletes())
+                : new AppendBuffer(connection, table, stagingTable);
+    }
+
+    private void handOver(TableId id) throws InterruptedException {
+        TableBuffer buffer = buffers.get(id);
+        if (buffer != null) {
+            handOver(buffer);
+        }
+    }
+
+    private void handOver(TableBuffer buffer) throws InterruptedException {
+        TableBuffer.Write write = buffer.drain();
+        if (write != null) {
+            emit(new BatchStep.TableRows(write));
+        }
+    }
+
+    /** Every step follows the change log rows of the changes before it, as when one thread did both. */
+    private void emit(BatchStep step) throws InterruptedException {
+        emitLogRows();
+        put(step);
+    }
+
+    private void emitLogRows() throws InterruptedException {
+        if (!logRows.isEmpty()) {
+            put(new BatchStep.LogRows(logRows));
+            logRows = new ArrayList<>(LOG_ROWS);
+        }
+    }
+
+    private void put(BatchStep step) throws InterruptedException {
+        if (!queue.put(step)) {
+            throw new Stopped();
+        }
+    }
+
+    /** The writing side closed the queue: stop without touching the batch again. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+}

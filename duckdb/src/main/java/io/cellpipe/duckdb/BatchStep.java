@@ -1,0 +1,88 @@
+package io.cellpipe.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.Transaction;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One thing a batch does to the warehouse, prepared by {@link BatchPreparation} and run in order
+ * by {@link BatchWrite} inside the batch's transaction.
+ */
+sealed interface BatchStep {
+    /** The rows the step holds, which bounds how much a {@link StepQueue} holds. */
+    int rows();
+
+    /** Change log rows, in order. */
+    record LogRows(List<ChangeLogWriter.Row> logRows) implements BatchStep {
+        public LogRows {
+            requireNonNull(logRows, "logRows is null");
+        }
+
+        @Override
+        public int rows() {
+            return logRows.size();
+        }
+    }
+
+    /** Coalesced rows of one table. */
+    record TableRows(TableBuffer.Write write) implements BatchStep {
+        public TableRows {
+            requireNonNull(write, "write is null");
+        }
+
+        @Override
+        public int rows() {
+            return write.rows();
+        }
+    }
+
+    /** A column the cell's warehouse rows do not account for yet (see {@link ColumnFills}). */
+    record Fill(String cellId, TableSchema schema, Column column, TableId table) implements BatchStep {
+        @Override
+        public int rows() {
+            return 0;
+        }
+    }
+
+    record Truncate(TableBinding binding, CommitStamp stamp) implements BatchStep {
+        @Override
+        public int rows() {
+            return 0;
+        }
+    }
+
+    /** A resync chunk's rows are written; its progress follows (see {@link Resyncs}). */
+    record ResyncChunkDone(Transaction transaction, CommitStamp stamp) implements BatchStep {
+        @Override
+        public int rows() {
+            return 0;
+        }
+    }
+
+    /** Preparing failed; nothing of the batch may be committed. */
+    record Failed(RuntimeException failure) implements BatchStep {
+        @Override
+        public int rows() {
+            return 0;
+        }
+    }
+
+    /**
+     * The last step.
+     *
+     * @param lastPerCell each cell's last transaction, whose position the checkpoint takes
+     * @param filled the columns filled, as cell, table, column
+     */
+    record Done(Map<String, CommitStamp> lastPerCell, Set<List<String>> filled) implements BatchStep {
+        @Override
+        public int rows() {
+            return 0;
+        }
+    }
+}
