@@ -14,7 +14,6 @@ import org.duckdb.DuckDBConnection;
  * Snapshot loads use it too.
  */
 final class AppendBuffer implements TableBuffer {
-    private final DuckDBConnection connection;
     private final WarehouseTable table;
     private final StagingTable staging;
     private final String insert;
@@ -22,8 +21,7 @@ final class AppendBuffer implements TableBuffer {
     private String onlyCell;
     private boolean severalCells;
 
-    AppendBuffer(DuckDBConnection connection, WarehouseTable table, StagingTable staging) {
-        this.connection = connection;
+    AppendBuffer(WarehouseTable table, StagingTable staging) {
         this.table = table;
         this.staging = staging;
         this.insert = new TableStatements(table, staging.name(), new int[0]).insertAll();
@@ -89,14 +87,14 @@ final class AppendBuffer implements TableBuffer {
             }
 
             @Override
-            public void run() throws SQLException {
-                write(drained, cellId);
+            public void run(DuckDBConnection connection) throws SQLException {
+                write(connection, drained, cellId);
             }
         };
     }
 
     /** @param cellId the only cell whose rows these are, or null if several */
-    private void write(List<StagedRow> drained, String cellId) throws SQLException {
+    private void write(DuckDBConnection connection, List<StagedRow> drained, String cellId) throws SQLException {
         try {
             staging.append(connection, drained);
             SqlTransaction.execute(connection, insert);

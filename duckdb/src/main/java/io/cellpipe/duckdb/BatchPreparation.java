@@ -13,23 +13,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.duckdb.DuckDBConnection;
 
 /**
  * The Java half of writing a batch, on a thread of its own: reads the batch's changes, encodes
  * the change log's rows, coalesces each table's rows, and puts the resulting steps on a
  * {@link StepQueue} in the order the warehouse must see them, while {@link BatchWrite} runs the
- * steps already queued. Touches no connection (the buffers it fills only keep it for the writes
- * they hand over). Lives for one batch.
+ * steps already queued on the connection, which this thread never has. Lives for one batch.
  */
 final class BatchPreparation implements Runnable {
-    /** Rows buffered per table before they are handed over early, bounding memory for huge batches. */
+    /**
+     * Rows buffered per table before they are handed over early, bounding memory for huge batches.
+     * With one busy table about three times as many are held at once: the buffer being filled, a
+     * drained buffer waiting for room in the queue, and the one being written (see {@link BatchWrite}).
+     */
     static final int FLUSH_ROWS = 20_000;
     /** Change log rows handed over together. */
     private static final int LOG_ROWS = 1_000;
 
     private final List<Transaction> batch;
-    private final DuckDBConnection connection;
     private final DuckDbOptions options;
     private final Map<TableSchema, TableBinding> bindings;
     private final Map<TableId, WarehouseTable> tables;
@@ -44,11 +45,13 @@ final class BatchPreparation implements Runnable {
     private TableSchema lastSchema;
     private String lastCell;
 
-    /** The arguments are {@link BatchWrite}'s, which it reads only before this starts. */
-    BatchPreparation(List<Transaction> batch, DuckDBConnection connection, DuckDbOptions options, Map<TableSchema, TableBinding> bindings,
+    /**
+     * The arguments are {@link BatchWrite}'s. Both threads read the maps and options, which
+     * nothing changes during the batch; {@code fills} changes only after the batch commits.
+     */
+    BatchPreparation(List<Transaction> batch, DuckDbOptions options, Map<TableSchema, TableBinding> bindings,
             Map<TableId, WarehouseTable> tables, Map<TableId, StagingTable> staging, ColumnFills fills, StepQueue queue) {
         this.batch = batch;
-        this.connection = connection;
         this.options = options;
         this.bindings = bindings;
         this.tables = tables;
@@ -60,19 +63,19 @@ final class BatchPreparation implements Runnable {
     @Override
     public void run() {
         try {
+            prepare();
+            emit(new BatchStep.Done(lastPerCell, filled));
+        } catch (Stopped e) {
+            // the writing side stopped first; it reports why
+        } catch (Throwable e) {
+            // an Error too: the writing side rethrows it as it is, as if it had happened there
             try {
-                prepare();
-                emit(new BatchStep.Done(lastPerCell, filled));
-            } catch (Stopped e) {
-                // the writing side stopped first; it reports why
-            } catch (RuntimeException e) {
                 queue.put(new BatchStep.Failed(e));
-            } catch (Error e) {
-                queue.put(new BatchStep.Failed(new WarehouseException("preparing a batch failed: " + e, e)));
-                throw e;
+            } catch (Throwable ignored) {
+                // out of memory again, or interrupted: the writing side reports that preparing ended without a result
             }
-        } catch (InterruptedException e) {
-            // only the writing side's end interrupts this thread; it reports why
+        } finally {
+            queue.preparingEnded();
         }
     }
 
@@ -105,7 +108,7 @@ final class BatchPreparation implements Runnable {
             if (transaction.resync() != null) {
                 // a resync chunk's rows are written before its progress, and before the deletions its last chunk finds
                 handOver(transaction.resync().table().id());
-                emit(new BatchStep.ResyncChunkDone(transaction, stamp));
+                emit(new BatchStep.ResyncChunkDone(transaction.resync(), stamp));
             }
             lastPerCell.put(transaction.cellId(), stamp);
         }
@@ -158,8 +161,8 @@ final class BatchPreparation implements Runnable {
         WarehouseTable table = tables.get(binding.table().id());
         StagingTable stagingTable = staging.get(table.id());
         return binding.hasKey()
-                ? new UpsertBuffer(connection, table, stagingTable, binding.keyPositions(), options.hardDeletes())
-                : new AppendBuffer(connection, table, stagingTable);
+                ? new UpsertBuffer(table, stagingTable, binding.keyPositions(), options.hardDeletes())
+                : new AppendBuffer(table, stagingTable);
     }
 
     private void handOver(TableId id) throws InterruptedException {

@@ -3,9 +3,9 @@ package io.cellpipe.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.ResyncProgress;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
-import io.cellpipe.core.model.Transaction;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +44,13 @@ sealed interface BatchStep {
 
     /** A column the cell's warehouse rows do not account for yet (see {@link ColumnFills}). */
     record Fill(String cellId, TableSchema schema, Column column, TableId table) implements BatchStep {
+        public Fill {
+            requireNonNull(cellId, "cellId is null");
+            requireNonNull(schema, "schema is null");
+            requireNonNull(column, "column is null");
+            requireNonNull(table, "table is null");
+        }
+
         @Override
         public int rows() {
             return 0;
@@ -51,6 +58,11 @@ sealed interface BatchStep {
     }
 
     record Truncate(TableBinding binding, CommitStamp stamp) implements BatchStep {
+        public Truncate {
+            requireNonNull(binding, "binding is null");
+            requireNonNull(stamp, "stamp is null");
+        }
+
         @Override
         public int rows() {
             return 0;
@@ -58,15 +70,24 @@ sealed interface BatchStep {
     }
 
     /** A resync chunk's rows are written; its progress follows (see {@link Resyncs}). */
-    record ResyncChunkDone(Transaction transaction, CommitStamp stamp) implements BatchStep {
+    record ResyncChunkDone(ResyncProgress progress, CommitStamp stamp) implements BatchStep {
+        public ResyncChunkDone {
+            requireNonNull(progress, "progress is null");
+            requireNonNull(stamp, "stamp is null");
+        }
+
         @Override
         public int rows() {
             return 0;
         }
     }
 
-    /** Preparing failed; nothing of the batch may be committed. */
-    record Failed(RuntimeException failure) implements BatchStep {
+    /** Preparing failed (an Error too); nothing of the batch may be committed. */
+    record Failed(Throwable failure) implements BatchStep {
+        public Failed {
+            requireNonNull(failure, "failure is null");
+        }
+
         @Override
         public int rows() {
             return 0;
@@ -74,12 +95,17 @@ sealed interface BatchStep {
     }
 
     /**
-     * The last step.
+     * The last step. The collections are handed over: the preparing thread no longer has them.
      *
      * @param lastPerCell each cell's last transaction, whose position the checkpoint takes
      * @param filled the columns filled, as cell, table, column
      */
     record Done(Map<String, CommitStamp> lastPerCell, Set<List<String>> filled) implements BatchStep {
+        public Done {
+            requireNonNull(lastPerCell, "lastPerCell is null");
+            requireNonNull(filled, "filled is null");
+        }
+
         @Override
         public int rows() {
             return 0;

@@ -1,5 +1,6 @@
 package io.cellpipe.duckdb;
 
+import io.cellpipe.core.model.ResyncProgress;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.model.Transaction;
@@ -17,7 +18,12 @@ import org.duckdb.DuckDBConnection;
  * runs DuckDB's part, in the same order one thread would. Lives for one batch.
  */
 final class BatchWrite {
-    /** Rows queued between the two threads, on top of what each holds; a table's full buffer is taken alone. */
+    /**
+     * Rows queued between the two threads, on top of what each holds; a table's full buffer is
+     * queued alone. With one busy table, about three times {@link BatchPreparation#FLUSH_ROWS}
+     * rows are held at once where one thread held one buffer; the memory phase of the benchmark
+     * measures the whole process (docs/BENCHMARKS.md).
+     */
     private static final int QUEUED_ROWS = BatchPreparation.FLUSH_ROWS / 2;
 
     private final DuckDBConnection connection;
@@ -50,7 +56,7 @@ final class BatchWrite {
     void write(List<Transaction> batch) throws SQLException {
         StepQueue queue = new StepQueue(QUEUED_ROWS);
         Thread preparing = Thread.ofPlatform().name("applier-prepare").daemon()
-                .start(new BatchPreparation(batch, connection, options, bindings, tables, staging, fills, queue));
+                .start(new BatchPreparation(batch, options, bindings, tables, staging, fills, queue));
         try {
             BatchStep.Done done = runSteps(queue);
             filled = done.filled();
@@ -66,18 +72,20 @@ final class BatchWrite {
         try (ChangeLogWriter log = options.changeLog()
                 ? ChangeLogWriter.open(connection, changeLogIds, SqlTransaction.startMicros(connection)) : null) {
             while (true) {
-                BatchStep step = take(queue);
+                BatchStep step = queue.take();
                 switch (step) {
+                    case null -> throw new WarehouseException("preparing a batch ended without a result (its error, if any, is in the"
+                            + " log); nothing of the batch was written", null);
                     case BatchStep.LogRows rows -> {
                         for (ChangeLogWriter.Row row : rows.logRows()) {
                             log.append(row);
                         }
                     }
-                    case BatchStep.TableRows rows -> rows.write().run();
+                    case BatchStep.TableRows rows -> rows.write().run(connection);
                     case BatchStep.Fill fill -> fill(fill);
                     case BatchStep.Truncate truncate -> truncate(truncate.binding(), truncate.stamp());
-                    case BatchStep.ResyncChunkDone done -> resyncChunkDone(done.transaction(), done.stamp());
-                    case BatchStep.Failed failed -> throw failed.failure();
+                    case BatchStep.ResyncChunkDone chunk -> resyncChunkDone(chunk.progress(), chunk.stamp());
+                    case BatchStep.Failed failed -> throw rethrown(failed.failure());
                     case BatchStep.Done done -> {
                         return done;
                     }
@@ -86,13 +94,15 @@ final class BatchWrite {
         }
     }
 
-    private static BatchStep take(StepQueue queue) {
-        try {
-            return queue.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WarehouseException("interrupted while applying a batch; nothing of it was written", e);
+    /** The preparing thread's failure, as if it had happened here. */
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof Error error) {
+            throw error;
         }
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new WarehouseException("preparing a batch failed: " + failure + "; nothing of the batch was written", failure);
     }
 
     /** Waits for the preparing thread, which stops at its next step once the queue is closed. */
@@ -111,9 +121,8 @@ final class BatchWrite {
         }
     }
 
-    private void resyncChunkDone(Transaction transaction, CommitStamp stamp) throws SQLException {
-        TableId id = transaction.resync().table().id();
-        Resyncs.advance(connection, transaction.resync(), stamp, tables.get(id), options.hardDeletes(),
+    private void resyncChunkDone(ResyncProgress progress, CommitStamp stamp) throws SQLException {
+        Resyncs.advance(connection, progress, stamp, tables.get(progress.table().id()), options.hardDeletes(),
                 options.changeLog() ? changeLogIds : null);
     }
 

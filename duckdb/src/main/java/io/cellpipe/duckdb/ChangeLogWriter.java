@@ -78,7 +78,8 @@ final class ChangeLogWriter implements AutoCloseable {
 
     /**
      * One change log row before it is appended: images as UTF-8 JSON, {@code before} and
-     * {@code after} null when the change has none.
+     * {@code after} null when the change has none. Handed from one thread to another, never
+     * compared (a record's equality compares arrays by identity).
      */
     record Row(CommitStamp stamp, long seq, String table, String op, byte[] key, byte[] before, byte[] after) {
     }

@@ -257,7 +257,7 @@ final class ChunkLoad implements SnapshotLoad {
             staging = new StagingTable("cellpipe_snapshot");
             staging.prepare(connection, table.width());
         }
-        AppendBuffer buffer = new AppendBuffer(connection, table, staging);
+        AppendBuffer buffer = new AppendBuffer(table, staging);
         try {
             for (RowImage image : images) {
                 buffer.add(new Change(schema, Operation.READ, null, image), binding, stamp);
@@ -265,7 +265,7 @@ final class ChunkLoad implements SnapshotLoad {
         } catch (IllegalArgumentException e) {
             throw WriteFailure.unreadableValue(e, schema.id(), cellId);
         }
-        buffer.flush();
+        buffer.flush(connection);
     }
 
     @Override

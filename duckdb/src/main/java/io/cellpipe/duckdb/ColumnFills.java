@@ -24,7 +24,7 @@ import org.duckdb.DuckDBConnection;
 final class ColumnFills {
     static final String TABLE = ControlTables.SCHEMA + ".cell_columns";
 
-    /** Keys are cell + NUL + table; values are column names. Read by the applier only; updated after commits. */
+    /** Keys are cell + NUL + table; values are column names. Read while a batch is prepared; updated after its commit. */
     private final Map<String, Set<String>> known = new ConcurrentHashMap<>();
     private final Map<TableSchema, Set<String>> checkedForCell = new ConcurrentHashMap<>();
 

@@ -7,7 +7,8 @@ import io.cellpipe.core.model.Operation;
  * staged text. A {@code keep} flag means "leave what the warehouse holds": an unchanged TOAST
  * value, or a column the change's shape does not have. {@code origin} is set when the row moved
  * here from another key (an update of the key) and kept columns must be copied from the row at
- * that old key. Mutable and unshared: it lives only while one batch is coalesced.
+ * that old key. Mutable while one batch is coalesced; then handed, unchanged, to the thread that
+ * writes it (see {@link BatchPreparation}).
  */
 final class StagedRow {
     final String cellId;

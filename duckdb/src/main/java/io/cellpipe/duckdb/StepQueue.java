@@ -4,8 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * Hands a batch's steps from the thread that prepares them to the thread that writes them, in
- * order. It holds about {@code rowLimit} rows at most (a larger step is taken alone), so the
- * preparing thread runs ahead by a bounded amount of memory.
+ * order. Steps of about {@code rowLimit} rows are queued at most (a larger step is queued alone),
+ * so the preparing thread runs ahead by a bounded amount of memory.
  */
 final class StepQueue {
     private final ArrayDeque<BatchStep> steps = new ArrayDeque<>();
@@ -13,6 +13,7 @@ final class StepQueue {
     private int queuedRows;
     /** Written under the lock, read without it by {@link #isClosed}. */
     private volatile boolean closed;
+    private boolean preparingEnded;
 
     StepQueue(int rowLimit) {
         if (rowLimit < 1) {
@@ -35,14 +36,42 @@ final class StepQueue {
         return true;
     }
 
-    synchronized BatchStep take() throws InterruptedException {
-        while (steps.isEmpty()) {
-            wait();
+    /**
+     * The next step; null once the preparing side ended and every step it queued was taken. An
+     * interrupt does not end the wait (a batch in progress is finished, as DuckDB's own work
+     * would be); the thread's interrupt status is set again on return.
+     */
+    synchronized BatchStep take() {
+        boolean interrupted = false;
+        try {
+            while (steps.isEmpty()) {
+                if (preparingEnded) {
+                    return null;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            BatchStep step = steps.removeFirst();
+            queuedRows -= step.rows();
+            notifyAll();
+            return step;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        BatchStep step = steps.removeFirst();
-        queuedRows -= step.rows();
+    }
+
+    /**
+     * The preparing side will put nothing more, whether or not it got to put its last step (an
+     * error may have stopped it first). Allocates nothing, so it works when memory is exhausted.
+     */
+    synchronized void preparingEnded() {
+        preparingEnded = true;
         notifyAll();
-        return step;
     }
 
     boolean isClosed() {

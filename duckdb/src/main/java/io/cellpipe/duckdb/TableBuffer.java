@@ -2,6 +2,7 @@ package io.cellpipe.duckdb;
 
 import io.cellpipe.core.model.Change;
 import java.sql.SQLException;
+import org.duckdb.DuckDBConnection;
 
 /**
  * The rows a batch writes to one warehouse table, collected in memory and written with one
@@ -19,16 +20,16 @@ interface TableBuffer {
 
     /**
      * Hands the buffered rows over as one write and empties the buffer; null when it is empty.
-     * Touches no connection, so a batch's rows can be coalesced on one thread while the writes
-     * already handed over run on another, in order.
+     * A buffer has no connection, so a batch's rows can be coalesced on one thread while the
+     * writes already handed over run on another, in order.
      */
     Write drain();
 
     /** Writes the buffered rows to the warehouse table now and empties the buffer. */
-    default void flush() throws SQLException {
+    default void flush(DuckDBConnection connection) throws SQLException {
         Write write = drain();
         if (write != null) {
-            write.run();
+            write.run(connection);
         }
     }
 
@@ -40,6 +41,6 @@ interface TableBuffer {
          * @throws io.cellpipe.core.spi.TableFailureException if a value of one cell's rows cannot be stored
          * @throws WarehouseException if DuckDB fails otherwise
          */
-        void run() throws SQLException;
+        void run(DuckDBConnection connection) throws SQLException;
     }
 }

@@ -16,7 +16,6 @@ import org.duckdb.DuckDBConnection;
  * set-based statements ({@link TableStatements#upsert}). Only the last image of a row reaches DuckDB, however often the batch changed it.
  */
 final class UpsertBuffer implements TableBuffer {
-    private final DuckDBConnection connection;
     private final WarehouseTable table;
     private final StagingTable staging;
     private final TableStatements statements;
@@ -27,8 +26,7 @@ final class UpsertBuffer implements TableBuffer {
     private String onlyCell;
     private boolean severalCells;
 
-    UpsertBuffer(DuckDBConnection connection, WarehouseTable table, StagingTable staging, int[] keyPositions, boolean hardDeletes) {
-        this.connection = connection;
+    UpsertBuffer(WarehouseTable table, StagingTable staging, int[] keyPositions, boolean hardDeletes) {
         this.table = table;
         this.staging = staging;
         this.keyPositions = keyPositions;
@@ -176,14 +174,14 @@ final class UpsertBuffer implements TableBuffer {
             }
 
             @Override
-            public void run() throws SQLException {
-                write(drained.values(), keepingAny, cellId);
+            public void run(DuckDBConnection connection) throws SQLException {
+                write(connection, drained.values(), keepingAny, cellId);
             }
         };
     }
 
     /** @param cellId the only cell whose rows these are, or null if several */
-    private void write(Collection<StagedRow> drained, boolean keeping, String cellId) throws SQLException {
+    private void write(DuckDBConnection connection, Collection<StagedRow> drained, boolean keeping, String cellId) throws SQLException {
         try {
             int moved = staging.append(connection, drained);
             if (moved > 0) {
