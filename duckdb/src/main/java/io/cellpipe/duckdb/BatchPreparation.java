@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Java half of writing a batch, on a thread of its own: reads the batch's changes, encodes
@@ -21,6 +23,7 @@ import java.util.Set;
  * steps already queued on the connection, which this thread never has. Lives for one batch.
  */
 final class BatchPreparation implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(BatchPreparation.class);
     /**
      * Rows buffered per table before they are handed over early, bounding memory for huge batches.
      * With one busy table about three times as many are held at once: the buffer being filled, a
@@ -71,11 +74,20 @@ final class BatchPreparation implements Runnable {
             // an Error too: the writing side rethrows it as it is, as if it had happened there
             try {
                 queue.put(new BatchStep.Failed(e));
-            } catch (Throwable ignored) {
+            } catch (Throwable again) {
                 // out of memory again, or interrupted: the writing side reports that preparing ended without a result
+                logIfPossible(e);
             }
         } finally {
             queue.preparingEnded();
+        }
+    }
+
+    private static void logIfPossible(Throwable failure) {
+        try {
+            log.error("preparing a batch failed and could not hand its failure to the applier: {}", failure.toString(), failure);
+        } catch (Throwable ignored) {
+            // nothing more can be done; the applier fails the batch either way
         }
     }
 

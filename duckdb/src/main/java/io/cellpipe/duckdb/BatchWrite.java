@@ -74,8 +74,8 @@ final class BatchWrite {
             while (true) {
                 BatchStep step = queue.take();
                 switch (step) {
-                    case null -> throw new WarehouseException("preparing a batch ended without a result (its error, if any, is in the"
-                            + " log); nothing of the batch was written", null);
+                    case null -> throw new WarehouseException("preparing a batch ended without handing over its result (see the log"
+                            + " for its error); nothing of the batch was written", null);
                     case BatchStep.LogRows rows -> {
                         for (ChangeLogWriter.Row row : rows.logRows()) {
                             log.append(row);
