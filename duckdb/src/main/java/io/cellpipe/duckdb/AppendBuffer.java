@@ -80,17 +80,7 @@ final class AppendBuffer implements TableBuffer {
         rows = new ArrayList<>();
         onlyCell = null;
         severalCells = false;
-        return new Write() {
-            @Override
-            public int rows() {
-                return drained.size();
-            }
-
-            @Override
-            public void run(DuckDBConnection connection) throws SQLException {
-                write(connection, drained, cellId);
-            }
-        };
+        return new Write(drained.size(), connection -> write(connection, drained, cellId));
     }
 
     /** @param cellId the only cell whose rows these are, or null if several */

@@ -1,5 +1,7 @@
 package io.cellpipe.duckdb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.cellpipe.core.model.Change;
 import java.sql.SQLException;
 import org.duckdb.DuckDBConnection;
@@ -34,13 +36,26 @@ interface TableBuffer {
     }
 
     /** Rows drained from a buffer, written to its warehouse table by {@link #run}. */
-    interface Write {
-        int rows();
+    record Write(int rows, Statements statements) {
+        public Write {
+            if (rows < 1) {
+                throw new IllegalArgumentException("a write has rows, not " + rows);
+            }
+            requireNonNull(statements, "statements is null");
+        }
 
         /**
          * @throws io.cellpipe.core.spi.TableFailureException if a value of one cell's rows cannot be stored
          * @throws WarehouseException if DuckDB fails otherwise
          */
+        void run(DuckDBConnection connection) throws SQLException {
+            statements.run(connection);
+        }
+    }
+
+    /** What writes drained rows on a connection. */
+    @FunctionalInterface
+    interface Statements {
         void run(DuckDBConnection connection) throws SQLException;
     }
 }

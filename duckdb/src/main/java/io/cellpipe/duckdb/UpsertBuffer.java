@@ -167,17 +167,7 @@ final class UpsertBuffer implements TableBuffer {
             keeping |= row.keepsAny();
         }
         boolean keepingAny = keeping;
-        return new Write() {
-            @Override
-            public int rows() {
-                return drained.size();
-            }
-
-            @Override
-            public void run(DuckDBConnection connection) throws SQLException {
-                write(connection, drained.values(), keepingAny, cellId);
-            }
-        };
+        return new Write(drained.size(), connection -> write(connection, drained.values(), keepingAny, cellId));
     }
 
     /** @param cellId the only cell whose rows these are, or null if several */
