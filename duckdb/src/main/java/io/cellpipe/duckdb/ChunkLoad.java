@@ -30,11 +30,13 @@ import org.slf4j.LoggerFactory;
  * committed together. Large transactions are what makes DuckDB write rows once: from a full row
  * group on, it writes appended rows straight into the database file, compressed, where rows
  * committed in small transactions go through its write-ahead log and are compressed again by a
- * later checkpoint. Rows go straight into the table ({@link DirectSnapshotAppend}) while Java
- * reads their values, and are staged and cast by DuckDB from the first value it does not. A
- * source may instead write the rows as CSV ({@link #csv}) to a temporary file beside the
- * warehouse, which DuckDB loads at the commit ({@link CsvSnapshotInsert}). Holds the data lock's
- * shared side from open to commit or close, so the same thread must end it.
+ * later checkpoint. A source may hand the rows over as PostgreSQL's binary {@code COPY} tuples
+ * ({@link #binary}), whose values Java reads into the appender ({@link BinaryTupleReader}) without
+ * text in between. Or it may write them as CSV ({@link #csv}) to a temporary file beside the
+ * warehouse, which DuckDB loads at the commit ({@link CsvSnapshotInsert}). Rows added as values
+ * go straight into the table ({@link DirectSnapshotAppend}) while Java reads their values, and are
+ * staged and cast by DuckDB from the first value it does not. Holds the data lock's shared side
+ * from open to commit or close, so the same thread must end it.
  */
 final class ChunkLoad implements SnapshotLoad {
     private static final Logger log = LoggerFactory.getLogger(ChunkLoad.class);
@@ -50,6 +52,7 @@ final class ChunkLoad implements SnapshotLoad {
     private final Lock dataLock;
     private final DuckDBConnection connection;
     private final Set<TableId> staged;
+    private final Set<TableId> binaryRefused;
     private final CommitStamp stamp;
     private long uploadedMicros;
     private DirectSnapshotAppend direct;
@@ -57,13 +60,14 @@ final class ChunkLoad implements SnapshotLoad {
     private CsvOutput csvOutput;
     private CsvSnapshotInsert csvInsert;
     private boolean csvReadInJava;
+    private BinaryInput binaryInput;
     private DuckDBAppender appender;
     private StagingTable staging;
     private long rows;
     private boolean ended;
 
     private ChunkLoad(Warehouse warehouse, String cellId, TableSchema schema, TableBinding binding, WarehouseTable table, Lock dataLock,
-            DuckDBConnection connection, Set<TableId> staged, long uploadedMicros) {
+            DuckDBConnection connection, Set<TableId> staged, Set<TableId> binaryRefused, long uploadedMicros) {
         this.warehouse = warehouse;
         this.cellId = cellId;
         this.schema = schema;
@@ -72,13 +76,18 @@ final class ChunkLoad implements SnapshotLoad {
         this.dataLock = dataLock;
         this.connection = connection;
         this.staged = staged;
+        this.binaryRefused = binaryRefused;
         this.stamp = CommitStamp.snapshot(cellId);
         this.uploadedMicros = uploadedMicros;
         this.direct = staged.contains(table.id()) ? null : DirectSnapshotAppend.of(table).orElse(null);
     }
 
-    /** @param staged tables whose rows are staged, shared by every load; a load that has to stage adds its table */
-    static ChunkLoad open(Warehouse warehouse, WarehouseCatalog catalog, String cellId, TableSchema schema, Set<TableId> staged) {
+    /**
+     * @param staged tables whose rows are staged, shared by every load; a load that has to stage adds its table
+     * @param binaryRefused tables with a binary value a load did not read, shared likewise: their loads no longer take binary tuples
+     */
+    static ChunkLoad open(Warehouse warehouse, WarehouseCatalog catalog, String cellId, TableSchema schema, Set<TableId> staged,
+            Set<TableId> binaryRefused) {
         // binding may change the table, which DuckDB refuses inside a transaction writing to it, and takes the lock's other side
         TableBinding binding = catalog.bind(cellId, schema);
         Lock dataLock = catalog.dataLock();
@@ -88,7 +97,7 @@ final class ChunkLoad implements SnapshotLoad {
             connection = warehouse.session();
             WarehouseTable table = catalog.table(schema.id()).orElseThrow();
             SqlTransaction.execute(connection, "BEGIN TRANSACTION");
-            return new ChunkLoad(warehouse, cellId, schema, binding, table, dataLock, connection, staged,
+            return new ChunkLoad(warehouse, cellId, schema, binding, table, dataLock, connection, staged, binaryRefused,
                     SqlTransaction.startMicros(connection));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection, e);
@@ -110,8 +119,8 @@ final class ChunkLoad implements SnapshotLoad {
         if (ended) {
             throw new IllegalStateException("rows added to a snapshot load that has ended; this is a bug in cellpipe");
         }
-        if (csvOutput != null) {
-            throw new IllegalStateException("rows added to a snapshot load that takes them as CSV; this is a bug in cellpipe");
+        if (csvOutput != null || binaryInput != null) {
+            throw new IllegalStateException("rows added to a snapshot load that takes them as CSV or binary; this is a bug in cellpipe");
         }
         try {
             int appended = 0;
@@ -150,7 +159,7 @@ final class ChunkLoad implements SnapshotLoad {
         if (csvOutput != null) {
             return Optional.of(csvOutput);
         }
-        if (rows > 0 || csvFile != null) {
+        if (rows > 0 || csvFile != null || binaryInput != null) {
             return Optional.empty();
         }
         Optional<CsvSnapshotInsert> insert = CsvSnapshotInsert.of(binding);
@@ -170,6 +179,34 @@ final class ChunkLoad implements SnapshotLoad {
         }
         csvInsert = insert.get();
         return Optional.of(csvOutput);
+    }
+
+    /**
+     * The appender of a load whose rows have not been added some other way, for a shape whose
+     * every column {@link BinaryTupleReader} reads, unless a value of the table was refused before.
+     */
+    @Override
+    public Optional<BinaryRows> binary() {
+        if (ended) {
+            throw new IllegalStateException("binary asked of a snapshot load that has ended; this is a bug in cellpipe");
+        }
+        if (binaryInput != null) {
+            return Optional.of(binaryInput);
+        }
+        if (rows > 0 || csvFile != null || !table.inCreatedOrder() || binaryRefused.contains(table.id())) {
+            return Optional.empty();
+        }
+        Optional<BinaryTupleReader> reader = BinaryTupleReader.of(binding);
+        if (reader.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            appender = connection.createAppender(table.id().schema(), table.id().name());
+        } catch (SQLException e) {
+            throw failure("begin loading snapshot rows of", e, warehouse, cellId, schema);
+        }
+        binaryInput = new BinaryInput(reader.get());
+        return Optional.of(binaryInput);
     }
 
     /** Loads the CSV file into the table; from a value DuckDB refuses, reads the file's rows in Java instead. */
@@ -336,6 +373,49 @@ final class ChunkLoad implements SnapshotLoad {
             if (failure != null) {
                 failure.addSuppressed(e);
             }
+        }
+    }
+
+    /** Binary tuples read into the appender; from a value not read, refuses this tuple and every later one. */
+    private final class BinaryInput implements BinaryRows {
+        private final BinaryTupleReader reader;
+        private final RowSlots values = new RowSlots(table.width());
+        private final DirectSnapshotAppend.RowMetadata metadata = DirectSnapshotAppend.RowMetadata.of(cellId, stamp, uploadedMicros);
+        private boolean refused;
+
+        BinaryInput(BinaryTupleReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public boolean add(byte[] tuple, int offset, int length) {
+            if (ended || refused) {
+                throw new IllegalStateException("a binary tuple added to a snapshot load that " + (ended ? "has ended" : "refused one")
+                        + "; this is a bug in cellpipe");
+            }
+            boolean read;
+            try {
+                read = reader.read(tuple, offset, length, values);
+            } catch (IllegalArgumentException e) {
+                throw new WarehouseException(cellId + ": a snapshot row of " + schema.id() + " is not a binary COPY tuple of the table's "
+                        + binding.size() + " columns (" + e.getMessage() + "); this is a bug in cellpipe", e);
+            }
+            if (!read) {
+                refused = true;
+                if (binaryRefused.add(table.id())) {
+                    log.info("{}: a snapshot row of {} has a value the capture process does not read from PostgreSQL's binary form"
+                            + " (e.g. infinity, a date outside years 1 to 9999, NaN in a decimal); the table's rows are copied as text from"
+                            + " now on, which is slower but stores the same values", cellId, table.id());
+                }
+                return false;
+            }
+            try {
+                DirectSnapshotAppend.appendRow(appender, metadata, values);
+            } catch (SQLException e) {
+                throw failure("load a snapshot row of", e, warehouse, cellId, schema);
+            }
+            rows++;
+            return true;
         }
     }
 

@@ -2,6 +2,7 @@ package io.cellpipe.duckdb;
 
 import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.RowImage;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -49,21 +50,39 @@ final class DirectSnapshotAppend {
     int append(DuckDBAppender appender, String cellId, TableBinding binding, List<RowImage> rows, CommitStamp stamp, long uploadedMicros)
             throws SQLException {
         RowSlots values = new RowSlots(table.width());
+        RowMetadata metadata = RowMetadata.of(cellId, stamp, uploadedMicros);
         int appended = 0;
         for (RowImage row : rows) {
             if (!read(row, binding, values)) {
                 return appended;
             }
-            appender.beginRow().append(cellId);
-            for (int position = 0; position < values.width(); position++) {
-                values.appendTo(appender, position);
-            }
-            // UBIGINT takes the LSN's 64 bits as they are; a snapshot row has no commit time
-            appender.append(stamp.lsnText()).append(stamp.lsn().value()).append(Operation.READ.code()).appendNull().append(false)
-                    .appendEpochMicros(uploadedMicros).endRow();
+            appendRow(appender, metadata, values);
             appended++;
         }
         return appended;
+    }
+
+    /**
+     * Appends one snapshot row of a table {@linkplain WarehouseTable#inCreatedOrder in created
+     * order}: the cell, {@code values} by warehouse position, the snapshot's metadata.
+     */
+    static void appendRow(DuckDBAppender appender, RowMetadata metadata, RowSlots values) throws SQLException {
+        appender.beginRow().append(metadata.cellId);
+        for (int position = 0; position < values.width(); position++) {
+            values.appendTo(appender, position);
+        }
+        // UBIGINT takes the LSN's 64 bits as they are; a snapshot row has no commit time
+        appender.append(metadata.lsnText).append(metadata.lsn).append(metadata.op).appendNull().append(false)
+                .appendEpochMicros(metadata.uploadedMicros).endRow();
+    }
+
+    /** What every snapshot row of a load holds beside its values, its text as UTF-8 once rather than once per row. */
+    record RowMetadata(byte[] cellId, byte[] lsnText, long lsn, byte[] op, long uploadedMicros) {
+        /** @param uploadedMicros the transaction's start, as {@code current_timestamp} gives staged rows */
+        static RowMetadata of(String cellId, CommitStamp stamp, long uploadedMicros) {
+            return new RowMetadata(cellId.getBytes(StandardCharsets.UTF_8), stamp.lsnText().getBytes(StandardCharsets.UTF_8),
+                    stamp.lsn().value(), Operation.READ.code().getBytes(StandardCharsets.UTF_8), uploadedMicros);
+        }
     }
 
     /** Fills {@code values} by warehouse position (NULL where the row's shape has no column); false if a value is not read. */

@@ -28,6 +28,8 @@ final class RowSlots {
     private static final byte TEXT = 10;
     private static final byte UUID_VALUE = 11;
     private static final byte BIG_DECIMAL = 12;
+    /** Bytes a VARCHAR holds as they are (valid UTF-8), or a BLOB's. */
+    private static final byte BYTES = 15;
 
     private final byte[] kinds;
     private final long[] words;
@@ -90,6 +92,12 @@ final class RowSlots {
         refs[position] = value;
     }
 
+    /** Bytes stored as they are: a BLOB's, or a VARCHAR's text, which must be valid UTF-8. */
+    void bytes(int position, byte[] value) {
+        kinds[position] = BYTES;
+        refs[position] = value;
+    }
+
     void uuid(int position, UUID value) {
         kinds[position] = UUID_VALUE;
         refs[position] = value;
@@ -138,6 +146,7 @@ final class RowSlots {
             case UNSCALED_INT -> appender.appendDecimal((int) word);
             case UNSCALED_LONG -> appender.appendDecimal(word);
             case TEXT -> appender.append((String) refs[position]);
+            case BYTES -> appender.append((byte[]) refs[position]);
             case UUID_VALUE -> appender.append((UUID) refs[position]);
             case BIG_DECIMAL -> appender.append((BigDecimal) refs[position]);
             default -> throw new IllegalStateException("slot " + position + " has kind " + kinds[position] + "; this is a bug in cellpipe");

@@ -24,6 +24,8 @@ final class SnapshotLoader {
     private final ColumnFills fills;
     /** Tables whose rows had a value {@link DirectSnapshotAppend} does not read: staged from then on. */
     private final Set<TableId> staged = ConcurrentHashMap.newKeySet();
+    /** Tables with a binary value {@link BinaryTupleReader} does not read: copied as text from then on. */
+    private final Set<TableId> binaryRefused = ConcurrentHashMap.newKeySet();
 
     SnapshotLoader(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills) {
         this.warehouse = warehouse;
@@ -74,7 +76,7 @@ final class SnapshotLoader {
 
     /** A load of many rows in one DuckDB transaction, used by the calling thread until it commits or closes. */
     ChunkLoad open(String cellId, TableSchema schema) {
-        return ChunkLoad.open(warehouse, catalog, cellId, schema, staged);
+        return ChunkLoad.open(warehouse, catalog, cellId, schema, staged, binaryRefused);
     }
 
     void complete(String cellId, Lsn consistentPoint, Instant snapshotTime) {

@@ -5,6 +5,7 @@ import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.TablePolicy;
+import io.cellpipe.core.spi.BinaryForm;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.SnapshotLoad;
 import io.cellpipe.core.spi.SourceContext;
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * heap pages ({@code ctid} ranges, which any table has, whatever its key). The exported snapshot
  * stays importable while the slot's replication connection runs no other command, which holds
  * until this returns and streaming starts. Column policies are applied to each row as it is
- * parsed; a dropped column is not even read. To a destination that takes CSV ({@link
- * SnapshotLoad#csv}) a chunk goes as the bytes PostgreSQL sends, only the fields of hashed and
- * redacted columns read and written again.
+ * parsed; a dropped column is not even read. To a destination that takes binary tuples ({@link
+ * SnapshotLoad#binary}) or CSV ({@link SnapshotLoad#csv}) a chunk goes as the bytes PostgreSQL
+ * sends, only the fields of hashed and redacted columns read and written again. A chunk whose
+ * binary tuples the destination refuses is copied again as CSV or rows.
  */
 final class SnapshotCopier {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCopier.class);
@@ -58,20 +60,40 @@ final class SnapshotCopier {
         }
 
         String sql() {
-            return sql(false);
+            return sql(CopyFormat.TEXT);
         }
 
-        /** The chunk's {@code COPY}, in PostgreSQL's CSV format (its defaults) or its text format. */
-        String sql(boolean csv) {
+        /**
+         * The chunk's {@code COPY} in {@code format} (PostgreSQL's defaults for each). In binary,
+         * a column whose {@link BinaryForm} is its text is selected as its output function's text
+         * ({@code format('%s', ...)}, NULL kept), unless its binary form already is that text.
+         */
+        String sql(CopyFormat format) {
             StringBuilder columns = new StringBuilder();
             for (Column column : policy.schema().columns()) {
-                columns.append(columns.isEmpty() ? "" : ", ").append(TableId.quote(column.name()));
+                String name = TableId.quote(column.name());
+                columns.append(columns.isEmpty() ? "" : ", ");
+                if (format == CopyFormat.BINARY && BinaryForm.of(column.type()) == BinaryForm.TEXT && !BinaryForm.binaryIsText(column.type())) {
+                    // not ::text, which some types cast with a function of their own (bpchar drops its padding, inet adds /32)
+                    columns.append("CASE WHEN num_nulls(").append(name).append(") = 0 THEN format('%s', ").append(name).append(") END AS ")
+                            .append(name);
+                } else {
+                    columns.append(name);
+                }
             }
             String range = "ctid >= '(" + startPage + ",0)'::tid" + (endPage < 0 ? "" : " AND ctid < '(" + endPage + ",0)'::tid");
             String filter = rowFilter == null ? "" : " AND (" + rowFilter + ")";
             return "COPY (SELECT " + columns + " FROM ONLY " + relation.quoted() + " WHERE " + range + filter + ") TO STDOUT"
-                    + (csv ? " (FORMAT csv)" : "");
+                    + switch (format) {
+                        case TEXT -> "";
+                        case CSV -> " (FORMAT csv)";
+                        case BINARY -> " (FORMAT binary)";
+                    };
         }
+    }
+
+    enum CopyFormat {
+        TEXT, CSV, BINARY
     }
 
     SnapshotCopier(String cellId, CellConnector connector, int parallelism, int chunkPages) {
@@ -156,15 +178,85 @@ final class SnapshotCopier {
         return new RowImage(values, null);
     }
 
-    /** One chunk is one load: the destination may write it as one unit, which it commits once the chunk is read. */
+    /**
+     * One chunk is one load: the destination may write it as one unit, which it commits once the
+     * chunk is read. Binary tuples if the destination takes them; if it refuses one, the load is
+     * discarded and the chunk copied again, as CSV or rows, in the same snapshot.
+     */
     private long copyChunk(Connection connection, Chunk chunk, CopyTextParser parser, Destination destination, Progress progress)
             throws SQLException {
         try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
-            Optional<OutputStream> csv = load.csv();
-            long rows = csv.isPresent() ? copyCsv(connection, chunk, csv.get(), progress) : copyRows(connection, chunk, parser, load, progress);
-            load.commit();
-            return rows;
+            Optional<SnapshotLoad.BinaryRows> binary = load.binary();
+            if (binary.isEmpty()) {
+                return copyText(connection, chunk, parser, load, progress);
+            }
+            long rows = copyBinary(connection, chunk, binary.get(), progress);
+            if (rows >= 0) {
+                load.commit();
+                log.debug("{}: snapshot chunk {} pages {}..{}: {} rows as binary tuples", cellId, chunk.relation(), chunk.startPage(),
+                        chunk.endPage(), rows);
+                return rows;
+            }
         }
+        log.debug("{}: snapshot chunk {} pages {}..{} refused as binary tuples, copied again as text", cellId, chunk.relation(),
+                chunk.startPage(), chunk.endPage());
+        try (SnapshotLoad load = destination.openSnapshotLoad(cellId, chunk.table())) {
+            return copyText(connection, chunk, parser, load, progress);
+        }
+    }
+
+    private long copyText(Connection connection, Chunk chunk, CopyTextParser parser, SnapshotLoad load, Progress progress)
+            throws SQLException {
+        Optional<OutputStream> csv = load.csv();
+        long rows = csv.isPresent() ? copyCsv(connection, chunk, csv.get(), progress) : copyRows(connection, chunk, parser, load, progress);
+        load.commit();
+        return rows;
+    }
+
+    /**
+     * PostgreSQL's binary tuples, passed on as they arrive (one {@code CopyData} message per
+     * tuple, the first after the file header, the trailer alone), hashed and redacted fields
+     * rewritten. Returns the rows copied, or -1 when the load refused one: the rest of the copy is
+     * then read and dropped, and the rows reported so far taken back.
+     */
+    private static long copyBinary(Connection connection, Chunk chunk, SnapshotLoad.BinaryRows binary, Progress progress)
+            throws SQLException {
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql(CopyFormat.BINARY));
+        BinaryPolicyRewriter rewriter = chunk.policy().keepsEveryValue() ? null : new BinaryPolicyRewriter(chunk.policy());
+        long rows = 0;
+        boolean header = true;
+        boolean refused = false;
+        byte[] message;
+        while ((message = copy.readFromCopy()) != null) {
+            if (refused) {
+                continue;
+            }
+            int offset = header ? BinaryCopyHeader.length(message) : 0;
+            header = false;
+            int length = message.length - offset;
+            if (length == 2 && message[offset] == -1 && message[offset + 1] == -1) {
+                continue;
+            }
+            byte[] tuple = message;
+            if (rewriter != null) {
+                tuple = rewriter.rewrite(message, offset, length);
+                offset = 0;
+                length = tuple.length;
+            }
+            if (!binary.add(tuple, offset, length)) {
+                refused = true;
+                progress.add(chunk.table().id(), -(rows - rows % ROWS_PER_LOAD));
+                continue;
+            }
+            if (++rows % ROWS_PER_LOAD == 0) {
+                progress.add(chunk.table().id(), ROWS_PER_LOAD);
+            }
+        }
+        if (refused) {
+            return -1;
+        }
+        progress.add(chunk.table().id(), rows % ROWS_PER_LOAD);
+        return rows;
     }
 
     private long copyRows(Connection connection, Chunk chunk, CopyTextParser parser, SnapshotLoad load, Progress progress)
@@ -192,7 +284,7 @@ final class SnapshotCopier {
 
     /** PostgreSQL's CSV, passed on as it arrives (one {@code CopyData} message per row), hashed and redacted fields rewritten. */
     private static long copyCsv(Connection connection, Chunk chunk, OutputStream csv, Progress progress) throws SQLException {
-        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql(true));
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(chunk.sql(CopyFormat.CSV));
         CsvPolicyRewriter rewriter = chunk.policy().keepsEveryValue() ? null : new CsvPolicyRewriter(chunk.policy());
         long rows = 0;
         byte[] row;

@@ -25,6 +25,30 @@ public interface SnapshotLoad extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Where this load takes its rows as the tuples of PostgreSQL's {@code COPY ... TO STDOUT
+     * (FORMAT binary)}, each column of the load's table in its {@link BinaryForm}, instead of
+     * through {@link #add} or {@link #csv}: empty (the default) when it does not. Asked first,
+     * before any row is added. The values must be those the table holds: a source applies its
+     * column policies to them first.
+     */
+    default Optional<BinaryRows> binary() {
+        return Optional.empty();
+    }
+
+    /** Rows of one load as binary {@code COPY} tuples. */
+    interface BinaryRows {
+        /**
+         * Takes the tuple of {@code length} bytes at {@code offset}: the number of fields (16
+         * bits), then for each its length (32 bits, -1 for NULL) and its bytes. Returns false,
+         * taking nothing more, for a value the load does not take in this form (e.g. {@code
+         * infinity} where the warehouse's type has none): the source then closes the load without
+         * committing and loads the same rows again without {@link #binary}, which the destination
+         * no longer offers for the table.
+         */
+        boolean add(byte[] tuple, int offset, int length);
+    }
+
     void commit();
 
     /** Discards the rows not committed. */
