@@ -171,6 +171,13 @@ class TypeRoundTripIT {
                             .replace(" ts,", " CASE WHEN isfinite(ts) AND extract(year FROM ts) >= 1 THEN ts END,")
                             .replace(" tstz,", " CASE WHEN isfinite(tstz) AND extract(year FROM tstz) >= 1 THEN tstz END,")
                             + " FROM public.all_types",
+                    // the internal "char" sends its bytes: letters are their text, the empty one (a NUL) and others are not
+                    "ALTER TABLE public.binary_types ADD COLUMN flag \"char\"",
+                    "UPDATE public.binary_types SET flag = chr(65 + (id % 26)::integer)::\"char\"",
+                    "CREATE TABLE public.char_flags (id integer PRIMARY KEY, flag \"char\")",
+                    "INSERT INTO public.char_flags VALUES (1, 'a'), (2, ''), (3, NULL)",
+                    "CREATE TABLE public.high_chars (id integer PRIMARY KEY, flag \"char\")",
+                    "INSERT INTO public.high_chars VALUES (1, 'a'), (2, E'\\\\351')",
                     "CREATE TABLE public.infinite_dates (id integer PRIMARY KEY, d date)",
                     "INSERT INTO public.infinite_dates SELECT i, date '2000-01-01' + i FROM generate_series(1, 100) i",
                     "INSERT INTO public.infinite_dates VALUES (101, 'infinity'), (102, '-infinity')");
@@ -178,10 +185,16 @@ class TypeRoundTripIT {
             assertThat(messages).anyMatch(message -> message.contains("public.binary_types") && message.contains("as binary tuples"))
                     .noneMatch(message -> message.contains("public.binary_types") && message.contains("copied again as text"))
                     .anyMatch(message -> message.contains("public.infinite_dates") && message.contains("copied again as text"))
+                    .anyMatch(message -> message.contains("public.char_flags") && message.contains("copied again as text"))
+                    .anyMatch(message -> message.contains("public.high_chars") && message.contains("copied again as text"))
                     .noneMatch(message -> message.contains("did not load a chunk of"));
             WarehouseFile file = new WarehouseFile(warehouse);
             assertThat(file.row("SELECT count(*) AS n FROM public.binary_types WHERE _cell_id = 'cell-1'").get("n")).isEqualTo(3005L);
             assertThat(file.row("SELECT count(*) AS n FROM public.infinite_dates WHERE d = 'infinity'::DATE").get("n")).isEqualTo(1L);
+            assertThat(file.rows("SELECT flag FROM public.char_flags ORDER BY id")).extracting(row -> row.get("flag"))
+                    .containsExactly("a", "", null);
+            assertThat(file.row("SELECT flag FROM public.high_chars WHERE id = 2")).containsEntry("flag", "\\351");
+            assertThat(file.row("SELECT flag FROM public.binary_types WHERE id = 27")).containsEntry("flag", "B");
             Map<String, Object> maximums = file.row("SELECT txt, uni, ch, mood, ip, ints, CAST(j AS VARCHAR) AS j, CAST(dec38 AS VARCHAR) AS dec38,"
                     + " f32, i64, big FROM public.binary_types WHERE id = 100003");
             assertThat(maximums).containsEntry("txt", ESCAPES).containsEntry("uni", UNICODE).containsEntry("ch", "abc")

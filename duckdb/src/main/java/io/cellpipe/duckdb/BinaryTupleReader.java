@@ -18,7 +18,7 @@ import java.util.Optional;
  * dates, timestamps and UUIDs from their binary form, without formatting or parsing text, and text
  * as its bytes. A value is read only where it gives what DuckDB's cast of the value's text would
  * (see {@link DuckDbTypes#castFromText}); anything else (an infinity, a date before year 1 or after
- * 9999, {@code NaN} in a decimal, text that is not UTF-8) is not read, and the caller loads the
+ * 9999, {@code NaN} in a decimal, text that is not UTF-8 or holds a NUL) is not read, and the caller loads the
  * rows another way.
  */
 final class BinaryTupleReader {
@@ -192,7 +192,7 @@ final class BinaryTupleReader {
                     return fields[index].read(bytes, offset, length, row, position);
                 }
                 int skip = forms[index] == BinaryForm.JSONB ? 1 : 0;
-                if (length < skip || skip == 1 && bytes[offset] != 1 || !isUtf8(bytes, offset + skip, length - skip)) {
+                if (length < skip || skip == 1 && bytes[offset] != 1 || !isText(bytes, offset + skip, length - skip)) {
                     return false;
                 }
                 row.bytes(position, Arrays.copyOfRange(bytes, offset + skip, offset + length));
@@ -213,7 +213,7 @@ final class BinaryTupleReader {
     private record Converted(int skip, TextConversion.Conversion conversion) implements Field {
         @Override
         public boolean read(byte[] bytes, int offset, int length, RowSlots row, int position) {
-            if (length < skip || skip == 1 && bytes[offset] != 1 || !isUtf8(bytes, offset + skip, length - skip)) {
+            if (length < skip || skip == 1 && bytes[offset] != 1 || !isText(bytes, offset + skip, length - skip)) {
                 return false;
             }
             return conversion.read(new String(bytes, offset + skip, length - skip, StandardCharsets.UTF_8), row, position);
@@ -303,15 +303,22 @@ final class BinaryTupleReader {
         }
     }
 
-    /** Well-formed UTF-8: no stray continuation byte, overlong form, surrogate or code point above U+10FFFF. */
-    static boolean isUtf8(byte[] bytes, int offset, int length) {
+    /**
+     * Text as PostgreSQL's text types hold it: well-formed UTF-8 (no stray continuation byte,
+     * overlong form, surrogate or code point above U+10FFFF) without a NUL, which only the internal
+     * {@code "char"} type sends, for its empty value, where its text is empty.
+     */
+    static boolean isText(byte[] bytes, int offset, int length) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
             int b = bytes[i];
-            if (b >= 0) {
+            if (b > 0) {
                 i++;
                 continue;
+            }
+            if (b == 0) {
+                return false;
             }
             b &= 0xFF;
             int size = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;

@@ -221,17 +221,18 @@ class BinaryTupleReaderTest {
     }
 
     @Test
-    void onlyWellFormedUtf8IsText() {
-        assertThat(BinaryTupleReader.isUtf8(bytes(0x61, 0xC3, 0xA9, 0xE2, 0x98, 0x83, 0xF0, 0x9F, 0x98, 0x80, 0xF4, 0x8F, 0xBF, 0xBF), 0, 14))
+    void onlyWellFormedUtf8WithoutNulIsText() {
+        assertThat(BinaryTupleReader.isText(bytes(0x61, 0xC3, 0xA9, 0xE2, 0x98, 0x83, 0xF0, 0x9F, 0x98, 0x80, 0xF4, 0x8F, 0xBF, 0xBF), 0, 14))
                 .isTrue();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xC3), 0, 1)).as("cut short").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0x80), 0, 1)).as("stray continuation").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xC1, 0xBF), 0, 2)).as("overlong, two bytes").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xE0, 0x9F, 0xBF), 0, 3)).as("overlong, three bytes").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xED, 0xA0, 0x80), 0, 3)).as("surrogate").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xF4, 0x90, 0x80, 0x80), 0, 4)).as("above U+10FFFF").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0xE2, 0x28, 0xA1), 0, 3)).as("bad continuation").isFalse();
-        assertThat(BinaryTupleReader.isUtf8(bytes(0x61, 0xC3, 0xA9), 0, 2)).as("within the given length").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xC3), 0, 1)).as("cut short").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0x61, 0x00), 0, 2)).as("NUL, the empty \"char\"").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0x80), 0, 1)).as("stray continuation").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xC1, 0xBF), 0, 2)).as("overlong, two bytes").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xE0, 0x9F, 0xBF), 0, 3)).as("overlong, three bytes").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xED, 0xA0, 0x80), 0, 3)).as("surrogate").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xF4, 0x90, 0x80, 0x80), 0, 4)).as("above U+10FFFF").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0xE2, 0x28, 0xA1), 0, 3)).as("bad continuation").isFalse();
+        assertThat(BinaryTupleReader.isText(bytes(0x61, 0xC3, 0xA9), 0, 2)).as("within the given length").isFalse();
     }
 
     private static byte[] bytes(int... values) {
