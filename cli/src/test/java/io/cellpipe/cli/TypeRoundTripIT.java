@@ -174,6 +174,9 @@ class TypeRoundTripIT {
                     // the internal "char" sends its bytes: letters are their text, the empty one (a NUL) and others are not
                     "ALTER TABLE public.binary_types ADD COLUMN flag \"char\"",
                     "UPDATE public.binary_types SET flag = chr(65 + (id % 26)::integer)::\"char\"",
+                    // arrays of varchar and char are named like them, and must still travel as their text
+                    "ALTER TABLE public.binary_types ADD COLUMN vcs varchar(10)[], ADD COLUMN chs char(2)[]",
+                    "UPDATE public.binary_types SET vcs = ARRAY['v' || id, NULL, 'x,y'], chs = ARRAY['c', NULL]",
                     "CREATE TABLE public.char_flags (id integer PRIMARY KEY, flag \"char\")",
                     "INSERT INTO public.char_flags VALUES (1, 'a'), (2, ''), (3, NULL)",
                     "CREATE TABLE public.high_chars (id integer PRIMARY KEY, flag \"char\")",
@@ -194,7 +197,8 @@ class TypeRoundTripIT {
             assertThat(file.rows("SELECT flag FROM public.char_flags ORDER BY id")).extracting(row -> row.get("flag"))
                     .containsExactly("a", "", null);
             assertThat(file.row("SELECT flag FROM public.high_chars WHERE id = 2")).containsEntry("flag", "\\351");
-            assertThat(file.row("SELECT flag FROM public.binary_types WHERE id = 27")).containsEntry("flag", "B");
+            assertThat(file.row("SELECT flag, vcs, chs FROM public.binary_types WHERE id = 27")).containsEntry("flag", "B")
+                    .containsEntry("vcs", "{v27,NULL,\"x,y\"}").containsEntry("chs", "{\"c \",NULL}");
             Map<String, Object> maximums = file.row("SELECT txt, uni, ch, mood, ip, ints, CAST(j AS VARCHAR) AS j, CAST(dec38 AS VARCHAR) AS dec38,"
                     + " f32, i64, big FROM public.binary_types WHERE id = 100003");
             assertThat(maximums).containsEntry("txt", ESCAPES).containsEntry("uni", UNICODE).containsEntry("ch", "abc")

@@ -39,6 +39,8 @@ final class BinaryTupleReader {
     /** The reading of a column whose value is more than its form says (a decimal's scale, a conversion of text); null for the others. */
     private final Field[] fields;
     private final int[] positions;
+    /** The column whose value the last {@link #read} refused, or -1. */
+    private int refused = -1;
 
     private BinaryTupleReader(BinaryForm[] forms, Field[] fields, int[] positions) {
         this.forms = forms;
@@ -87,6 +89,7 @@ final class BinaryTupleReader {
      */
     boolean read(byte[] tuple, int offset, int length, RowSlots row) {
         row.clear();
+        refused = -1;
         int end = offset + length;
         if (length < 2 || shortAt(tuple, offset) != fields.length) {
             throw new IllegalArgumentException("a binary COPY tuple of " + (length < 2 ? "no" : shortAt(tuple, offset)) + " fields, expected "
@@ -106,6 +109,7 @@ final class BinaryTupleReader {
                 throw new IllegalArgumentException("a binary COPY field of " + size + " bytes where " + (end - at) + " remain");
             }
             if (!read(index, tuple, at, size, row)) {
+                refused = index;
                 return false;
             }
             at += size;
@@ -114,6 +118,11 @@ final class BinaryTupleReader {
             throw new IllegalArgumentException("a binary COPY tuple has " + (end - at) + " bytes after its last field");
         }
         return true;
+    }
+
+    /** The index in the shape of the column whose value the last {@link #read} refused, or -1 if it refused none. */
+    int refusedColumn() {
+        return refused;
     }
 
     /** One field, by a switch on its form rather than a call of one of many classes, as it runs for every value of a snapshot. */

@@ -1,6 +1,9 @@
 package io.cellpipe.duckdb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.cellpipe.core.model.Change;
+import io.cellpipe.core.model.Column;
 import io.cellpipe.core.model.Operation;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
@@ -52,7 +55,7 @@ final class ChunkLoad implements SnapshotLoad {
     private final Lock dataLock;
     private final DuckDBConnection connection;
     private final Set<TableId> staged;
-    private final Set<TableId> binaryRefused;
+    private final Set<CellTable> binaryRefused;
     private final CommitStamp stamp;
     private long uploadedMicros;
     private DirectSnapshotAppend direct;
@@ -67,7 +70,7 @@ final class ChunkLoad implements SnapshotLoad {
     private boolean ended;
 
     private ChunkLoad(Warehouse warehouse, String cellId, TableSchema schema, TableBinding binding, WarehouseTable table, Lock dataLock,
-            DuckDBConnection connection, Set<TableId> staged, Set<TableId> binaryRefused, long uploadedMicros) {
+            DuckDBConnection connection, Set<TableId> staged, Set<CellTable> binaryRefused, long uploadedMicros) {
         this.warehouse = warehouse;
         this.cellId = cellId;
         this.schema = schema;
@@ -84,10 +87,11 @@ final class ChunkLoad implements SnapshotLoad {
 
     /**
      * @param staged tables whose rows are staged, shared by every load; a load that has to stage adds its table
-     * @param binaryRefused tables with a binary value a load did not read, shared likewise: their loads no longer take binary tuples
+     * @param binaryRefused tables of cells with a binary value a load did not read, shared likewise: their loads no longer take
+     *     binary tuples
      */
     static ChunkLoad open(Warehouse warehouse, WarehouseCatalog catalog, String cellId, TableSchema schema, Set<TableId> staged,
-            Set<TableId> binaryRefused) {
+            Set<CellTable> binaryRefused) {
         // binding may change the table, which DuckDB refuses inside a transaction writing to it, and takes the lock's other side
         TableBinding binding = catalog.bind(cellId, schema);
         Lock dataLock = catalog.dataLock();
@@ -193,7 +197,7 @@ final class ChunkLoad implements SnapshotLoad {
         if (binaryInput != null) {
             return Optional.of(binaryInput);
         }
-        if (rows > 0 || csvFile != null || !table.inCreatedOrder() || binaryRefused.contains(table.id())) {
+        if (rows > 0 || csvFile != null || !table.inCreatedOrder() || binaryRefused.contains(new CellTable(cellId, table.id()))) {
             return Optional.empty();
         }
         Optional<BinaryTupleReader> reader = BinaryTupleReader.of(binding);
@@ -376,6 +380,14 @@ final class ChunkLoad implements SnapshotLoad {
         }
     }
 
+    /** A table as one cell fills it. */
+    record CellTable(String cellId, TableId table) {
+        CellTable {
+            requireNonNull(cellId, "cellId is null");
+            requireNonNull(table, "table is null");
+        }
+    }
+
     /** Binary tuples read into the appender; from a value not read, refuses this tuple and every later one. */
     private final class BinaryInput implements BinaryRows {
         private final BinaryTupleReader reader;
@@ -402,10 +414,12 @@ final class ChunkLoad implements SnapshotLoad {
             }
             if (!read) {
                 refused = true;
-                if (binaryRefused.add(table.id())) {
-                    log.info("{}: a snapshot row of {} has a value the capture process does not read from PostgreSQL's binary form"
-                            + " (e.g. infinity, a date outside years 1 to 9999, NaN in a decimal); the table's rows are copied as text from"
-                            + " now on, which is slower but stores the same values", cellId, table.id());
+                if (binaryRefused.add(new CellTable(cellId, table.id()))) {
+                    Column column = schema.columns().get(reader.refusedColumn());
+                    log.info("{}: a snapshot row of {} has a value of column {} ({}) that the capture process does not read from"
+                            + " PostgreSQL's binary form as DuckDB would read its text (e.g. infinity, a date outside years 1 to 9999, NaN"
+                            + " in a decimal, text that is not UTF-8); the table's rows from this cell are copied as text from now on, which"
+                            + " is slower but stores the same values", cellId, table.id(), column.name(), column.type().sourceType());
                 }
                 return false;
             }

@@ -24,8 +24,8 @@ final class SnapshotLoader {
     private final ColumnFills fills;
     /** Tables whose rows had a value {@link DirectSnapshotAppend} does not read: staged from then on. */
     private final Set<TableId> staged = ConcurrentHashMap.newKeySet();
-    /** Tables with a binary value {@link BinaryTupleReader} does not read: copied as text from then on. */
-    private final Set<TableId> binaryRefused = ConcurrentHashMap.newKeySet();
+    /** Tables of cells with a binary value {@link BinaryTupleReader} does not read: copied as text from then on. */
+    private final Set<ChunkLoad.CellTable> binaryRefused = ConcurrentHashMap.newKeySet();
 
     SnapshotLoader(Warehouse warehouse, WarehouseCatalog catalog, ColumnFills fills) {
         this.warehouse = warehouse;

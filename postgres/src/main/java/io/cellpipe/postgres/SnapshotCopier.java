@@ -190,7 +190,14 @@ final class SnapshotCopier {
             if (binary.isEmpty()) {
                 return copyText(connection, chunk, parser, load, progress);
             }
-            long rows = copyBinary(connection, chunk, binary.get(), progress);
+            long rows;
+            try {
+                rows = copyBinary(connection, chunk, binary.get(), progress);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(cellId + ": cannot read PostgreSQL's binary COPY of " + chunk.relation() + " pages "
+                        + chunk.startPage() + ".." + chunk.endPage() + " (" + e.getMessage() + "); this is a bug in cellpipe: the snapshot"
+                        + " will be retried, and nothing of the chunk was written", e);
+            }
             if (rows >= 0) {
                 load.commit();
                 log.debug("{}: snapshot chunk {} pages {}..{}: {} rows as binary tuples", cellId, chunk.relation(), chunk.startPage(),

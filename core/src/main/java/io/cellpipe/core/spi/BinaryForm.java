@@ -1,6 +1,7 @@
 package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.ColumnType;
+import java.util.regex.Pattern;
 
 /**
  * How a value of one column travels in a snapshot copied in PostgreSQL's binary {@code COPY}
@@ -37,6 +38,9 @@ public enum BinaryForm {
     /** The value's text, UTF-8, exactly as the type's output function writes it (as in text or CSV {@code COPY}). */
     TEXT;
 
+    /** {@code varchar} and {@code char}, with or without a length, as PostgreSQL names them. */
+    private static final Pattern SCALAR_CHARACTER = Pattern.compile("character( varying)?(\\(\\d+\\))?");
+
     /** The form of a column of {@code type}: a built-in type's own binary form only under its own name, not a domain's or a policy's. */
     public static BinaryForm of(ColumnType type) {
         String name = type.sourceType();
@@ -67,8 +71,8 @@ public enum BinaryForm {
     public static boolean binaryIsText(ColumnType type) {
         String name = type.sourceType();
         return switch (type.kind()) {
-            case TEXT -> name.equals("text") || name.equals("name") || name.startsWith("character varying") || name.equals("character")
-                    || name.startsWith("character(");
+            // exactly these names: an array of them (character varying[]) is sent as an array, not as text
+            case TEXT -> name.equals("text") || name.equals("name") || SCALAR_CHARACTER.matcher(name).matches();
             case JSON -> name.equals("json");
             default -> false;
         };
