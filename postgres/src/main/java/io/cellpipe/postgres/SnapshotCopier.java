@@ -319,10 +319,13 @@ final class SnapshotCopier {
             this(context, estimates, new ConcurrentHashMap<>());
         }
 
+        /** Adds and reports under the table's counter, so that a worker's older count never overwrites a newer one's. */
         void add(TableId table, long rows) {
-            long done = loaded.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rows);
+            AtomicLong counter = loaded.computeIfAbsent(table, t -> new AtomicLong());
             long estimate = estimates.getOrDefault(table, 0L);
-            context.snapshotProgress(table.qualified(), done, estimate > 0 ? estimate : -1);
+            synchronized (counter) {
+                context.snapshotProgress(table.qualified(), counter.addAndGet(rows), estimate > 0 ? estimate : -1);
+            }
         }
     }
 }
