@@ -59,6 +59,13 @@ class TypeRoundTripIT {
             ALTER TABLE public.all_types ALTER COLUMN big SET STORAGE EXTERNAL;
             """;
 
+    /** Ordinary values of the columns id to jb of all_types (as in {@code insert}'s column order) for the row numbered {@code i}. */
+    private static final String ORDINARY_VALUES = "i, i % 2 = 0, (i % 32767)::smallint, i::integer, i::bigint * 1000003, (i / 7.0)::real,"
+            + " i / 3.0::float8, (i % 1000000) / 100.0, i / 7.0, i / 9.0, 'text ' || i, 'vc' || i, 'c', 'ok', i % 100 + 1,"
+            + " date '2000-01-01' + i::integer, timestamp '2000-01-01' + i * interval '1.001 second',"
+            + " timestamptz '1960-01-01 00:00:00+00' + i * interval '1 day 1.000001 second', md5(i::text)::uuid,"
+            + " json_build_object('i', i), jsonb_build_object('i', i, 'a', jsonb_build_array(i, 'x'))";
+
     private static final String UNICODE = "\uD83D\uDE00 emoji, \u6F22\u5B57 CJK, \u00F1, zero\u200Bwidth, e\u0301, \u05E9\u05DC\u05D5\u05DD";
     private static final String ESCAPES = "tab\there\nnewline\\backslash 'single' \"double\"\r";
     private static final String DEC38 = "1234567890123456789012345678.0123456789";
@@ -106,12 +113,7 @@ class TypeRoundTripIT {
             cell.execute(insert(1));
             cell.execute("CREATE TABLE public.common_types AS SELECT " + common + " FROM public.all_types WHERE false",
                     "ALTER TABLE public.common_types ADD PRIMARY KEY (id)",
-                    "INSERT INTO public.common_types SELECT i, i % 2 = 0, (i % 32767)::smallint, i::integer, i::bigint * 1000003, (i / 7.0)::real,"
-                            + " i / 3.0::float8, (i % 1000000) / 100.0, i / 7.0, i / 9.0, 'text ' || i, 'vc' || i, 'c', 'ok', i % 100 + 1,"
-                            + " date '2000-01-01' + i::integer, timestamp '2000-01-01' + i * interval '1.001 second',"
-                            + " timestamptz '1960-01-01 00:00:00+00' + i * interval '1 day 1.000001 second', md5(i::text)::uuid,"
-                            + " json_build_object('i', i), jsonb_build_object('i', i, 'a', jsonb_build_array(i, 'x')), 'ü ' || i"
-                            + " FROM generate_series(1, 3000) i",
+                    "INSERT INTO public.common_types SELECT " + ORDINARY_VALUES + ", 'ü ' || i FROM generate_series(1, 3000) i",
                     "INSERT INTO public.common_types SELECT id + 100000, " + common.substring("id, ".length()) + " FROM public.all_types",
                     // without dates before year 1, which send a chunk's CSV back to Java: DuckDB's CSV reader loads this one
                     "CREATE TABLE public.common_csv AS SELECT * FROM public.common_types"
@@ -158,12 +160,8 @@ class TypeRoundTripIT {
             cell.execute(insert(1));
             cell.execute("CREATE TABLE public.binary_types AS SELECT " + columns + " FROM public.all_types WHERE false",
                     "ALTER TABLE public.binary_types ADD PRIMARY KEY (id)",
-                    "INSERT INTO public.binary_types SELECT i, i % 2 = 0, (i % 32767)::smallint, i, i::bigint * 1000003, (i / 7.0)::real,"
-                            + " i / 3.0::float8, (i % 1000000) / 100.0, i / 7.0, i / 9.0, 'text ' || i, 'vc' || i, 'c', 'ok', i % 100 + 1,"
-                            + " date '2000-01-01' + i, timestamp '2000-01-01' + i * interval '1.001 second',"
-                            + " timestamptz '1960-01-01 00:00:00+00' + i * interval '1 day 1.000001 second', md5(i::text)::uuid,"
-                            + " json_build_object('i', i), jsonb_build_object('i', i, 'a', jsonb_build_array(i, 'x')), int4send(i),"
-                            + " ARRAY[i, -i], ARRAY['a' || i, NULL], ('10.0.' || i % 256 || '.1')::inet, '10.0.0.0/8', '08:00:2b:01:02:03',"
+                    "INSERT INTO public.binary_types SELECT " + ORDINARY_VALUES + ", int4send(i), ARRAY[i, -i], ARRAY['a' || i, NULL],"
+                            + " ('10.0.' || i % 256 || '.1')::inet, '10.0.0.0/8', '08:00:2b:01:02:03',"
                             + " i * 1.25, 'ü ' || i, NULL FROM generate_series(1, 3000) i",
                     // the edge rows of all_types, without the dates binary leaves to text: infinite, or before year 1
                     "INSERT INTO public.binary_types SELECT id + 100000, " + columns.substring("id, ".length())

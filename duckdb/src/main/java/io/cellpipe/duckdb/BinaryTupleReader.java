@@ -36,15 +36,18 @@ final class BinaryTupleReader {
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
 
     private final BinaryForm[] forms;
-    /** The reading of a column whose value is more than its form says (a decimal's scale, a conversion of text); null for the others. */
-    private final Field[] fields;
+    /** A {@code numeric} column's precision and scale; null for the other forms. */
+    private final Numeric[] decimals;
+    /** How a text column's value becomes one of a type other than VARCHAR or JSON; null for the others. */
+    private final TextConversion.Conversion[] conversions;
     private final int[] positions;
     /** The column whose value the last {@link #read} refused, or -1. */
     private int refused = -1;
 
-    private BinaryTupleReader(BinaryForm[] forms, Field[] fields, int[] positions) {
+    private BinaryTupleReader(BinaryForm[] forms, Numeric[] decimals, TextConversion.Conversion[] conversions, int[] positions) {
         this.forms = forms;
-        this.fields = fields;
+        this.decimals = decimals;
+        this.conversions = conversions;
         this.positions = positions;
     }
 
@@ -56,7 +59,8 @@ final class BinaryTupleReader {
     static Optional<BinaryTupleReader> of(TableBinding binding) {
         WarehouseTable table = binding.table();
         BinaryForm[] forms = new BinaryForm[binding.size()];
-        Field[] fields = new Field[binding.size()];
+        Numeric[] decimals = new Numeric[binding.size()];
+        TextConversion.Conversion[] conversions = new TextConversion.Conversion[binding.size()];
         int[] positions = new int[binding.size()];
         for (int index = 0; index < binding.size(); index++) {
             ColumnType type = binding.schema().columns().get(index).type();
@@ -70,15 +74,15 @@ final class BinaryTupleReader {
                     if (conversion.isEmpty()) {
                         return Optional.empty();
                     }
-                    fields[index] = new Converted(form == BinaryForm.JSONB ? 1 : 0, conversion.get());
+                    conversions[index] = conversion.get();
                 }
             } else if (!DuckDbTypes.sqlType(type).equals(sqlType)) {
                 return Optional.empty();
             } else if (form == BinaryForm.NUMERIC) {
-                fields[index] = new Numeric(type.precision(), type.scale());
+                decimals[index] = new Numeric(type.precision(), type.scale());
             }
         }
-        return Optional.of(new BinaryTupleReader(forms, fields, positions));
+        return Optional.of(new BinaryTupleReader(forms, decimals, conversions, positions));
     }
 
     /**
@@ -91,14 +95,14 @@ final class BinaryTupleReader {
         row.clear();
         refused = -1;
         int end = offset + length;
-        if (length < 2 || shortAt(tuple, offset) != fields.length) {
+        if (length < 2 || shortAt(tuple, offset) != forms.length) {
             throw new IllegalArgumentException("a binary COPY tuple of " + (length < 2 ? "no" : shortAt(tuple, offset)) + " fields, expected "
-                    + fields.length);
+                    + forms.length);
         }
         int at = offset + 2;
-        for (int index = 0; index < fields.length; index++) {
+        for (int index = 0; index < forms.length; index++) {
             if (at + 4 > end) {
-                throw new IllegalArgumentException("a binary COPY tuple ends before field " + (index + 1) + " of " + fields.length);
+                throw new IllegalArgumentException("a binary COPY tuple ends before field " + (index + 1) + " of " + forms.length);
             }
             int size = intAt(tuple, at);
             at += 4;
@@ -197,48 +201,31 @@ final class BinaryTupleReader {
             }
             case BYTES -> row.bytes(position, Arrays.copyOfRange(bytes, offset, offset + length));
             case TEXT, JSONB -> {
-                if (fields[index] != null) {
-                    return fields[index].read(bytes, offset, length, row, position);
-                }
                 int skip = forms[index] == BinaryForm.JSONB ? 1 : 0;
                 if (length < skip || skip == 1 && bytes[offset] != 1 || !isText(bytes, offset + skip, length - skip)) {
                     return false;
                 }
+                if (conversions[index] != null) {
+                    return conversions[index].read(new String(bytes, offset + skip, length - skip, StandardCharsets.UTF_8), row, position);
+                }
                 row.bytes(position, Arrays.copyOfRange(bytes, offset + skip, offset + length));
             }
             case NUMERIC -> {
-                return fields[index].read(bytes, offset, length, row, position);
+                return decimals[index].read(bytes, offset, length, row, position);
             }
         }
         return true;
-    }
-
-    /** The reading of a value with more to it than its form. */
-    private interface Field {
-        boolean read(byte[] bytes, int offset, int length, RowSlots row, int position);
-    }
-
-    /** Text into a column of another type, read as the appender path reads text ({@link TextConversion}). */
-    private record Converted(int skip, TextConversion.Conversion conversion) implements Field {
-        @Override
-        public boolean read(byte[] bytes, int offset, int length, RowSlots row, int position) {
-            if (length < skip || skip == 1 && bytes[offset] != 1 || !isText(bytes, offset + skip, length - skip)) {
-                return false;
-            }
-            return conversion.read(new String(bytes, offset + skip, length - skip, StandardCharsets.UTF_8), row, position);
-        }
     }
 
     /**
      * {@code numeric} into DECIMAL(p,s): exactly, never rounded; {@code NaN}, the infinities, more
      * fraction digits than s or more digits than p are not read.
      */
-    private record Numeric(int precision, int scale) implements Field {
+    private record Numeric(int precision, int scale) {
         private static final int POSITIVE = 0x0000;
         private static final int NEGATIVE = 0x4000;
 
-        @Override
-        public boolean read(byte[] bytes, int offset, int length, RowSlots row, int position) {
+        boolean read(byte[] bytes, int offset, int length, RowSlots row, int position) {
             if (length < 8) {
                 return false;
             }

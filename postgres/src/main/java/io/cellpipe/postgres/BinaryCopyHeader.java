@@ -1,5 +1,6 @@
 package io.cellpipe.postgres;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -18,16 +19,13 @@ final class BinaryCopyHeader {
         if (message.length < 19 || !Arrays.equals(message, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
             throw new IllegalStateException("a binary COPY from PostgreSQL does not start with its signature");
         }
-        int flags = intAt(message, 11);
-        int extension = intAt(message, 15);
+        ByteBuffer header = ByteBuffer.wrap(message);
+        int flags = header.getInt(11);
+        int extension = header.getInt(15);
         if ((flags & 1 << 16) != 0 || extension < 0 || 19L + extension > message.length) {
             throw new IllegalStateException("a binary COPY header from PostgreSQL with flags " + Integer.toHexString(flags)
                     + " and an extension of " + extension + " bytes, which cellpipe does not read");
         }
         return 19 + extension;
-    }
-
-    private static int intAt(byte[] bytes, int at) {
-        return (bytes[at] & 0xFF) << 24 | (bytes[at + 1] & 0xFF) << 16 | (bytes[at + 2] & 0xFF) << 8 | bytes[at + 3] & 0xFF;
     }
 }

@@ -2,6 +2,7 @@ package io.cellpipe.postgres;
 
 import io.cellpipe.core.privacy.TablePolicy;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,7 +29,8 @@ final class BinaryPolicyRewriter {
     /** The tuple at {@code offset} with its policies applied, as a new array. */
     byte[] rewrite(byte[] tuple, int offset, int length) {
         int end = offset + length;
-        if (length < 2 || ((tuple[offset] & 0xFF) << 8 | tuple[offset + 1] & 0xFF) != columns) {
+        ByteBuffer fields = ByteBuffer.wrap(tuple);
+        if (length < 2 || Short.toUnsignedInt(fields.getShort(offset)) != columns) {
             throw new IllegalStateException("a binary COPY tuple of the snapshot does not have the table's " + columns + " fields");
         }
         out.reset();
@@ -38,7 +40,7 @@ final class BinaryPolicyRewriter {
             if (at + 4 > end) {
                 throw new IllegalStateException("a binary COPY tuple of the snapshot ends before field " + (column + 1) + " of " + columns);
             }
-            int size = (tuple[at] & 0xFF) << 24 | (tuple[at + 1] & 0xFF) << 16 | (tuple[at + 2] & 0xFF) << 8 | tuple[at + 3] & 0xFF;
+            int size = fields.getInt(at);
             int valueEnd = at + 4 + Math.max(size, 0);
             if (size < -1 || valueEnd > end) {
                 throw new IllegalStateException("a binary COPY field of the snapshot of " + size + " bytes where " + (end - at - 4) + " remain");
