@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigSection {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|KiB|MiB|GiB)?", Pattern.CASE_INSENSITIVE);
 
     private final String file;
@@ -149,18 +148,8 @@ public final class ConfigSection {
         if (value == null) {
             return defaultValue;
         }
-        Matcher matcher = DURATION.matcher(value.trim());
-        if (!matcher.matches()) {
-            throw error(key, "must be a duration such as 500ms, 10s, 5m, 6h or 1d, not '" + value + "'");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return Durations.parse(value)
+                .orElseThrow(() -> error(key, "must be a duration such as " + Durations.EXAMPLES + ", not '" + value + "'"));
     }
 
     public long bytes(String key, long defaultValue) {
