@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The temporary files of snapshot chunks loaded as CSV ({@link CsvSnapshotInsert}): beside the
- * warehouse, named after it and after the process that writes them, {@code .<warehouse
- * file>.snapshot-<pid>-<random>.csv}, so the files a killed process left can be told from those a
- * live one is writing, and removed.
+ * The temporary files of snapshot chunks loaded as CSV ({@link CsvSnapshotInsert}): in a directory
+ * of their own beside the warehouse, {@code .<warehouse file>.snapshots/}, the only one DuckDB may
+ * read, and named after the process that writes them, {@code <pid>-<random>.csv}, so the files a
+ * killed process left can be told from those a live one is writing, and removed.
  */
 final class SnapshotFiles {
     private static final Logger log = LoggerFactory.getLogger(SnapshotFiles.class);
@@ -22,7 +22,7 @@ final class SnapshotFiles {
 
     /** A new empty file, readable and writable by its owner only (where the file system has POSIX permissions). */
     static Path create(Path warehouse) throws IOException {
-        return Files.createTempFile(directory(warehouse), prefix(warehouse) + ProcessHandle.current().pid() + "-", ".csv");
+        return Files.createTempFile(directory(warehouse), ProcessHandle.current().pid() + "-", ".csv");
     }
 
     /**
@@ -32,20 +32,18 @@ final class SnapshotFiles {
      * reported and left.
      */
     static int removeLeftovers(Path warehouse) {
-        String prefix = prefix(warehouse);
         long self = ProcessHandle.current().pid();
         Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.EPOCH);
         int removed = 0;
         try (Stream<Path> files = Files.list(directory(warehouse))) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
-                if (!name.startsWith(prefix) || !name.endsWith(".csv")) {
+                if (!name.endsWith(".csv")) {
                     continue;
                 }
-                String rest = name.substring(prefix.length());
                 long pid;
                 try {
-                    pid = Long.parseLong(rest.substring(0, Math.max(rest.indexOf('-'), 0)));
+                    pid = Long.parseLong(name.substring(0, Math.max(name.indexOf('-'), 0)));
                 } catch (NumberFormatException e) {
                     continue;
                 }
@@ -57,8 +55,8 @@ final class SnapshotFiles {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot remove the temporary snapshot files left beside the DuckDB warehouse {} ({}); files named {}*.csv there"
-                    + " may be deleted by hand when no cellpipe process uses the warehouse", warehouse, e.toString(), prefix);
+            log.warn("cannot remove the temporary snapshot files left in {} ({}); they may be deleted by hand when no cellpipe process"
+                    + " uses the warehouse", directory(warehouse), e.toString());
         }
         if (removed > 0) {
             log.info("removed {} temporary snapshot file(s) beside the DuckDB warehouse {}, left by a process that ended", removed, warehouse);
@@ -66,11 +64,9 @@ final class SnapshotFiles {
         return removed;
     }
 
-    private static Path directory(Path warehouse) {
-        return warehouse.toAbsolutePath().getParent();
-    }
-
-    private static String prefix(Path warehouse) {
-        return "." + warehouse.getFileName() + ".snapshot-";
+    /** The one directory, beside the warehouse, that DuckDB may read files from (see {@link Warehouse}). */
+    static Path directory(Path warehouse) {
+        Path absolute = warehouse.toAbsolutePath();
+        return absolute.resolveSibling("." + absolute.getFileName() + ".snapshots");
     }
 }

@@ -48,6 +48,12 @@ final class Warehouse implements AutoCloseable {
         properties.setProperty("threads", Integer.toString(threads));
         try {
             DuckDBConnection root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + path.toAbsolutePath(), properties);
+            try {
+                confine(root, SnapshotFiles.directory(path));
+            } catch (SQLException | IOException e) {
+                root.close();
+                throw new WarehouseException("cannot confine the DuckDB warehouse " + path + " to its own files: " + e.getMessage(), e);
+            }
             // the file is this process's now; a killed one may have left chunks of a snapshot beside it
             SnapshotFiles.removeLeftovers(path);
             return new Warehouse(path, root);
@@ -57,23 +63,28 @@ final class Warehouse implements AutoCloseable {
         }
     }
 
+    /**
+     * Every session reads and writes the database's own files and the snapshot chunks' directory, nothing else,
+     * and can change no setting: a statement that went wrong cannot read, write or attach another file.
+     * Sessions inherit the global time zone, UTC, so {@code TIMESTAMPTZ} values read and print as PostgreSQL's UTC text.
+     */
+    private static void confine(DuckDBConnection root, Path snapshotDirectory) throws SQLException, IOException {
+        Files.createDirectories(snapshotDirectory);
+        try (Statement statement = root.createStatement()) {
+            statement.execute("SET GLOBAL TimeZone = 'UTC'");
+            statement.execute("SET allowed_directories = [" + "'" + (snapshotDirectory + "/").replace("'", "''") + "'" + "]");
+            statement.execute("SET enable_external_access = false");
+            statement.execute("SET lock_configuration = true");
+        }
+    }
+
     Path path() {
         return path;
     }
 
-    /**
-     * A new connection in auto-commit mode with the session time zone set to UTC, so
-     * {@code TIMESTAMPTZ} values read and print as PostgreSQL's UTC text. The caller closes it.
-     */
+    /** A new connection in auto-commit mode, in UTC and confined as {@link #confine} says. The caller closes it. */
     DuckDBConnection session() throws SQLException {
-        DuckDBConnection connection = root.duplicate();
-        try (Statement statement = connection.createStatement()) {
-            statement.execute("SET TimeZone = 'UTC'");
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return connection;
+        return root.duplicate();
     }
 
     @Override

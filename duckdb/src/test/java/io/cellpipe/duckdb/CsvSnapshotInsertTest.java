@@ -124,12 +124,14 @@ class CsvSnapshotInsertTest {
     @Test
     void filesOfAnEndedProcessAreRemovedAtOpen() throws IOException {
         Path file = directory.resolve("warehouse.duckdb");
+        Path files = Files.createDirectories(SnapshotFiles.directory(file));
         // above any process id Linux hands out
-        Path ended = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-999999999-123.csv"), "1,x\n");
-        Path live = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-" + ProcessHandle.current().pid() + "-456.csv"), "");
-        Path other = Files.writeString(directory.resolve(".other.duckdb.snapshot-999999999-789.csv"), "");
+        Path ended = Files.writeString(files.resolve("999999999-123.csv"), "1,x\n");
+        Path live = Files.writeString(files.resolve(ProcessHandle.current().pid() + "-456.csv"), "");
+        Path other = Files.writeString(Files.createDirectories(SnapshotFiles.directory(directory.resolve("other.duckdb")))
+                .resolve("999999999-789.csv"), "");
         // this process's id, from before it started: an earlier process given the same id (a container's process 1)
-        Path reused = Files.writeString(directory.resolve(".warehouse.duckdb.snapshot-" + ProcessHandle.current().pid() + "-1.csv"), "");
+        Path reused = Files.writeString(files.resolve(ProcessHandle.current().pid() + "-1.csv"), "");
         Files.setLastModifiedTime(reused, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2000-01-01T00:00:00Z")));
         new DuckDbDestination(DuckDbOptions.of(file)).close();
         assertThat(ended).doesNotExist();
@@ -141,9 +143,10 @@ class CsvSnapshotInsertTest {
     /** A file name that is a glob pattern neither stops the warehouse opening nor matches another warehouse's files. */
     @Test
     void warehouseNamesAreNotPatterns() throws IOException {
-        Path other = Files.writeString(directory.resolve(".wa.duckdb.snapshot-999999999-1.csv"), "");
-        for (String name : new String[] {"data[1.duckdb", "w[ab].duckdb", "w*.duckdb"}) {
-            Path ended = Files.writeString(directory.resolve("." + name + ".snapshot-999999999-2.csv"), "");
+        Path other = Files.writeString(Files.createDirectories(SnapshotFiles.directory(directory.resolve("wa.duckdb")))
+                .resolve("999999999-1.csv"), "");
+        for (String name : new String[] {"data[1.duckdb", "w[ab].duckdb", "w*.duckdb", "it's.duckdb"}) {
+            Path ended = Files.writeString(Files.createDirectories(SnapshotFiles.directory(directory.resolve(name))).resolve("999999999-2.csv"), "");
             new DuckDbDestination(DuckDbOptions.of(directory.resolve(name))).close();
             assertThat(ended).as(name).doesNotExist();
         }
@@ -272,8 +275,8 @@ class CsvSnapshotInsertTest {
     }
 
     private List<Path> temporaryFiles() {
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().startsWith(".warehouse.duckdb.snapshot-")).toList();
+        try (Stream<Path> files = Files.list(SnapshotFiles.directory(directory.resolve("warehouse.duckdb")))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".csv")).toList();
         } catch (IOException e) {
             throw new AssertionError(e);
         }
