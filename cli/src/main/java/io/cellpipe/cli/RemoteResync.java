@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cellpipe.core.config.MonitoringConfig;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.spi.Resync;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ final class RemoteResync {
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI endpoint;
+    private final String token;
     private final PrintWriter out;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -31,7 +33,13 @@ final class RemoteResync {
     RemoteResync(MonitoringConfig listen, PrintWriter out) {
         String host = listen.host().contains(":") ? "[" + listen.host() + "]" : listen.host();
         this.endpoint = URI.create("http://" + host + ":" + listen.port() + "/resync");
+        this.token = listen.token().orElse(null);
         this.out = out;
+    }
+
+    private HttpRequest.Builder request() {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(HTTP_TIMEOUT);
+        return token == null ? request : request.header("Authorization", "Bearer " + token);
     }
 
     /** The exit code once followed to its end; empty when no pipeline answers (then the caller runs one). */
@@ -39,11 +47,13 @@ final class RemoteResync {
         ObjectNode body = json.createObjectNode();
         body.put("cell", request.cellId());
         body.put("table", request.everyTable() ? null : request.table());
-        body.put("where", request.where());
+        if (request.range() != null) {
+            request.range().writeTo(body);
+        }
         body.put("chunk_rows", request.chunkRows());
         HttpResponse<String> response;
         try {
-            response = client.send(HttpRequest.newBuilder(endpoint).timeout(HTTP_TIMEOUT).header("Content-Type", "application/json")
+            response = client.send(request().header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             return Optional.empty();
@@ -53,6 +63,9 @@ final class RemoteResync {
         }
         if (response.statusCode() != 202) {
             out.println("resync: the pipeline at " + endpoint + " refused the request (" + response.statusCode() + "): " + response.body().strip());
+            if (response.statusCode() == 403 && token == null) {
+                out.println("resync: set monitoring.admin_token in the configuration of both the pipeline and this command");
+            }
             out.flush();
             return Optional.of(response.statusCode() == 404 ? 1 : Main.CONFIG_ERROR);
         }
@@ -64,7 +77,7 @@ final class RemoteResync {
 
     private List<Resync> list() {
         try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint).timeout(HTTP_TIMEOUT).GET().build(),
+            HttpResponse<String> response = client.send(request().GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return parse(response.body());
         } catch (IOException e) {
@@ -79,7 +92,8 @@ final class RemoteResync {
         try {
             List<Resync> resyncs = new ArrayList<>();
             for (JsonNode node : json.readTree(body)) {
-                resyncs.add(new Resync(node.get("id").asText(), node.get("cell").asText(), node.get("table").asText(), text(node, "where"),
+                resyncs.add(new Resync(node.get("id").asText(), node.get("cell").asText(), node.get("table").asText(),
+                        KeyRange.readFrom(node),
                         node.path("chunk_rows").asInt(1), Resync.State.valueOf(node.get("state").asText().toUpperCase(Locale.ROOT)), null, null,
                         node.path("rows_done").asLong(), Instant.parse(node.get("requested_at").asText()),
                         Instant.parse(node.get("updated_at").asText()), text(node, "detail")));

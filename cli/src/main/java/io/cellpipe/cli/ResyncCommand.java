@@ -3,6 +3,7 @@ package io.cellpipe.cli;
 import io.cellpipe.core.config.CellConfig;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.PipelineConfig;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Resync;
@@ -37,9 +38,12 @@ final class ResyncCommand implements Callable<Integer> {
             + " (which also re-creates a missing or lost replication slot).")
     String table;
 
-    @Option(names = "--where", description = "Only rows matching this SQL predicate (needs --table), e.g. \"id BETWEEN 1 AND 1000000\";"
-            + " it must be valid in PostgreSQL and DuckDB and name only columns the warehouse keeps.")
-    String where;
+    @Option(names = "--from-key", description = "Only rows whose key is at least this (needs --table): one value for the first key"
+            + " column, e.g. 1000, or a JSON array for the leading key columns, e.g. '[7, 1000]'.")
+    String fromKey;
+
+    @Option(names = "--to-key", description = "Only rows whose key is at most this (needs --table), written as --from-key.")
+    String toKey;
 
     @Option(names = "--chunk-rows", defaultValue = "" + DEFAULT_CHUNK_ROWS, description = "Rows read per chunk (default ${DEFAULT-VALUE}).")
     int chunkRows;
@@ -52,13 +56,13 @@ final class ResyncCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** A validated request; the message of the exception says what is wrong with the arguments. */
-    static Resync request(PipelineConfig config, String cellId, String table, String where, int chunkRows) {
+    static Resync request(PipelineConfig config, String cellId, String table, KeyRange range, int chunkRows) {
         if (cellId == null || config.cells().stream().map(CellConfig::id).noneMatch(cellId::equals)) {
             throw new IllegalArgumentException("cell '" + cellId + "' is not in the configuration; cells: "
                     + String.join(", ", config.cells().stream().map(CellConfig::id).toList()));
         }
-        if (where != null && table == null) {
-            throw new IllegalArgumentException("--where needs --table: a predicate applies to one table");
+        if (range != null && table == null) {
+            throw new IllegalArgumentException("--from-key and --to-key need --table: a key range applies to one table");
         }
         if (chunkRows < 1 || chunkRows > 1_000_000) {
             throw new IllegalArgumentException("--chunk-rows must be between 1 and 1000000, not " + chunkRows);
@@ -67,7 +71,12 @@ final class ResyncCommand implements Callable<Integer> {
         if (table != null && !config.tables().includes(TableId.parse(table))) {
             throw new IllegalArgumentException("table " + qualified + " is not captured: tables.include/tables.exclude leave it out");
         }
-        return Resync.request(cellId, qualified, where == null || where.isBlank() ? null : where, chunkRows, "requested with cellpipe resync");
+        return Resync.request(cellId, qualified, range, chunkRows, "requested with cellpipe resync");
+    }
+
+    /** The range the two bounds say, or null when both are absent. */
+    static KeyRange range(java.util.List<String> from, java.util.List<String> to) {
+        return from == null && to == null ? null : new KeyRange(from, to);
     }
 
     @Override
@@ -76,7 +85,7 @@ final class ResyncCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Resync request;
         try {
-            request = request(pipelineConfig, cell, table, where, chunkRows);
+            request = request(pipelineConfig, cell, table, range(KeyRange.parseBound(fromKey), KeyRange.parseBound(toKey)), chunkRows);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("cellpipe resync: " + e.getMessage());
             return Main.CONFIG_ERROR;
@@ -89,7 +98,16 @@ final class ResyncCommand implements Callable<Integer> {
         }
         out.println("resync: no running pipeline answers; running the capture of " + cell + " until the resync is done");
         out.flush();
-        try (Destination destination = Assembly.destination(pipelineConfig.destination())) {
+        Destination opened;
+        try {
+            opened = Assembly.destination(pipelineConfig.destination());
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("cellpipe resync: " + e.getMessage() + (pipelineConfig.monitoring().isPresent() ? ""
+                    : "\nA running pipeline holds its warehouse open; to hand it a resync, set monitoring.listen and monitoring.admin_token"
+                            + " in the configuration (docs/operations.md, Security) and restart it."));
+            return 1;
+        }
+        try (Destination destination = opened) {
             destination.requestResync(request);
             return LocalResync.run(pipelineConfig, destination, List.of(request), out, timeout);
         }

@@ -73,7 +73,7 @@ final class ResyncWatch {
                 rate = ", " + Math.round((resync.rowsDone() - before[0]) / ((now - before[1]) / 1e9)) + " rows/s";
             }
             seen.put(resync.id(), new long[] {resync.rowsDone(), now});
-            out.println("  " + resync.cellId() + " " + resync.table() + (resync.where() == null ? "" : " where " + resync.where()) + ": "
+            out.println("  " + resync.cellId() + " " + resync.table() + (resync.range() == null ? "" : " " + resync.range()) + ": "
                     + resync.state().name().toLowerCase(java.util.Locale.ROOT) + ", " + resync.rowsDone() + " rows" + rate
                     + (resync.state() == Resync.State.FAILED ? ": " + resync.detail() : ""));
         }

@@ -1,6 +1,7 @@
 package io.cellpipe.cli;
 
 import io.cellpipe.core.config.CellConfig;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.config.TableSelection;
 import io.cellpipe.core.model.TableSchema;
 import io.cellpipe.core.privacy.ColumnPolicies;
@@ -37,7 +38,7 @@ final class Verification {
     }
 
     /** What a repair re-reads of a mismatched table: the differing key ranges, or the whole table (no ranges). */
-    record Repair(String cellId, String table, List<String> ranges) {
+    record Repair(String cellId, String table, List<KeyRange> ranges) {
     }
 
     /** Beyond this many differing ranges, a repair re-reads the whole table instead. */
@@ -72,7 +73,7 @@ final class Verification {
         Map<String, Map<String, String>> stopped = destination.stoppedTables();
         for (CellConfig cell : cells) {
             List<TableComparator.Result> results;
-            Map<String, List<String>> ranges = new java.util.HashMap<>();
+            Map<String, List<KeyRange>> ranges = new java.util.HashMap<>();
             try {
                 results = verifyCell(cell, ranges);
             } catch (Exception e) {
@@ -90,7 +91,7 @@ final class Verification {
                     out.println("verify: " + cell.id() + " " + table + ": STOPPED by an error, not loading: " + stopReason);
                 } else if (!result.matches()) {
                     mismatched++;
-                    List<String> differing = ranges.get(table);
+                    List<KeyRange> differing = ranges.get(table);
                     repairs.add(new Repair(cell.id(), table, differing == null || differing.size() > MAX_REPAIRED_RANGES ? List.of() : differing));
                     out.println("verify: " + cell.id() + " " + table + ": " + result.differenceCount() + " differences (cell "
                             + result.sourceRows() + " rows, warehouse " + result.warehouseRows() + " live rows)");
@@ -103,7 +104,7 @@ final class Verification {
         return new Summary(cells.size(), tables, rows, failedCells, mismatched, List.copyOf(repairs));
     }
 
-    private List<TableComparator.Result> verifyCell(CellConfig cell, Map<String, List<String>> ranges) throws Exception {
+    private List<TableComparator.Result> verifyCell(CellConfig cell, Map<String, List<KeyRange>> ranges) throws Exception {
         TableComparator comparator = new TableComparator(DIFFERENCES_SHOWN);
         List<TableComparator.Result> results = new ArrayList<>();
         try (PostgresRowSource source = new PostgresRowSource(cell, policies)) {

@@ -1,6 +1,7 @@
 package io.cellpipe.cli;
 
 import io.cellpipe.core.config.ConfigLoader;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.Resync;
@@ -41,12 +42,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
             List<Resync> requests = new ArrayList<>();
             for (Verification.Repair fix : summary.repairs()) {
-                List<String> ranges = fix.ranges().isEmpty() ? java.util.Collections.singletonList(null) : fix.ranges();
-                for (String range : ranges) {
+                List<KeyRange> ranges = fix.ranges().isEmpty() ? java.util.Collections.singletonList(null) : fix.ranges();
+                for (KeyRange range : ranges) {
                     Resync request = ResyncCommand.request(pipelineConfig, fix.cellId(), fix.table(), range, ResyncCommand.DEFAULT_CHUNK_ROWS);
                     destination.requestResync(request);
                     requests.add(request);
-                    System.out.println("verify: repairing " + fix.cellId() + " " + fix.table() + (range == null ? " (whole table)" : " where " + range));
+                    System.out.println("verify: repairing " + fix.cellId() + " " + fix.table() + (range == null ? " (whole table)" : " " + range));
                 }
             }
             PrintWriter out = new PrintWriter(System.out, true);

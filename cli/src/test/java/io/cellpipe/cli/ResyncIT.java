@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cellpipe.core.alert.Alerts;
 import io.cellpipe.core.config.ConfigLoader;
 import io.cellpipe.core.config.MonitoringConfig;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.config.PipelineConfig;
 import io.cellpipe.core.pipeline.Pipeline;
 import io.cellpipe.core.spi.Destination;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * workload's updates: afterwards the warehouse equals the cell.
  */
 class ResyncIT {
+    static final String ADMIN_TOKEN = "resync-test-token-0123456789abcdef";
     private static final WorkloadOptions HEAVY = WorkloadOptions.forTests().withLargeTransactionAt(WorkloadOptions.NEVER);
 
     @Test
@@ -45,7 +47,7 @@ class ResyncIT {
             }
             Path warehouse = dir.resolve("w.duckdb");
             PipelineConfig config = new ConfigLoader(System::getenv).parse("test.yml",
-                    PipelineHarness.yaml(warehouse, List.of(cell), "monitoring:\n  listen: 127.0.0.1:0\n"));
+                    PipelineHarness.yaml(warehouse, List.of(cell), "monitoring:\n  listen: 127.0.0.1:0\n  admin_token: " + ADMIN_TOKEN + "\n"));
             try (Destination destination = Assembly.destination(config.destination());
                     Pipeline pipeline = new Pipeline(destination, config.capture())) {
                 pipeline.start(Assembly.sources(config));
@@ -66,7 +68,7 @@ class ResyncIT {
                     BackgroundWorkload workload = new Workload(writer, 2, HEAVY).startInBackground();
                     StringWriter output = new StringWriter();
                     Resync request = ResyncCommand.request(config, "cell-1", "public.merge_requests", null, 20);
-                    int exit = new RemoteResync(new MonitoringConfig("127.0.0.1", monitoring.port()), new PrintWriter(output, true))
+                    int exit = new RemoteResync(new MonitoringConfig("127.0.0.1", monitoring.port(), ADMIN_TOKEN), new PrintWriter(output, true))
                             .run(request, Duration.ofSeconds(120)).orElseThrow();
                     assertThat(workload.isRunning()).as("the workload ran during the whole resync").isTrue();
                     workload.stop();
@@ -83,7 +85,7 @@ class ResyncIT {
     }
 
     @Test
-    void resyncWithoutARunningPipelineRunsItAndHonoursThePredicate(@TempDir Path dir) throws Exception {
+    void resyncWithoutARunningPipelineRunsItAndHonoursTheKeyRange(@TempDir Path dir) throws Exception {
         try (EmbeddedCell cell = EmbeddedCell.start()) {
             try (Connection connection = cell.connect()) {
                 DemoSchema.create(connection);
@@ -103,7 +105,8 @@ class ResyncIT {
             try (Destination destination = Assembly.destination(config.destination())) {
                 StringWriter output = new StringWriter();
                 // only the fake row's range: the other corruption stays, which verify then shows
-                Resync request = ResyncCommand.request(config, "cell-1", "public.merge_requests", "id > 100000000", 7);
+                Resync request = ResyncCommand.request(config, "cell-1", "public.merge_requests",
+                        new KeyRange(List.of("100000001"), null), 7);
                 destination.requestResync(request);
                 int exit = LocalResync.run(config, destination, List.of(request), new PrintWriter(output, true), Duration.ofSeconds(120));
                 assertThat(exit).as("resync output:%n%s", output).isZero();

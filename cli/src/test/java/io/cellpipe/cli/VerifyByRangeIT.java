@@ -66,7 +66,7 @@ class VerifyByRangeIT {
                     .contains("missing in the warehouse").contains("in the warehouse but not in the cell").contains("MISMATCH");
 
             String repaired = verify(file, "--by-range", "--rows-per-range", "20", "--repair");
-            assertThat(repaired).contains("verify: repairing cell-1 public.merge_requests where \"id\" >= ")
+            assertThat(repaired).contains("verify: repairing cell-1 public.merge_requests key from [")
                     .doesNotContain("(whole table)").contains("resync: done");
             assertThat(repaired.substring(repaired.indexOf("verifying again"))).contains("warehouse matches sources");
             assertThat(verify(file)).contains("warehouse matches sources");

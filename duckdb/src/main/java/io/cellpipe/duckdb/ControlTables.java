@@ -34,6 +34,7 @@ final class ControlTables {
                 }
                 SqlTransaction.execute(connection, PrivacyKeys.createSql());
                 SqlTransaction.execute(connection, Resyncs.createSql());
+                Resyncs.migrate(connection);
                 return null;
             });
         } catch (SQLException e) {

@@ -157,25 +157,9 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
         }
     }
 
-    /**
-     * @throws WarehouseException if the request's predicate cannot be evaluated on the warehouse table
-     *     (the last chunk marks the rows it selects deleted when the cell no longer has them)
-     */
     @Override
     public void requestResync(Resync request) {
         try (DuckDBConnection connection = warehouse.session()) {
-            if (request.where() != null) {
-                WarehouseTable table = catalog.table(TableId.parse(request.table())).orElse(null);
-                if (table != null) {
-                    try {
-                        Resyncs.checkPredicate(connection, table, request.where());
-                    } catch (SQLException e) {
-                        throw new WarehouseException(request.cellId() + ": resync of " + request.table() + ": the predicate '" + request.where()
-                                + "' cannot be evaluated on the warehouse table (" + e.getMessage() + "). It must be valid in PostgreSQL and"
-                                + " DuckDB and name only columns the warehouse keeps, e.g. \"id BETWEEN 1 AND 1000000\"", e);
-                    }
-                }
-            }
             Resyncs.request(connection, request);
         } catch (SQLException e) {
             throw new WarehouseException(request.cellId() + ": cannot record a resync request in the DuckDB warehouse " + warehouse.path()

@@ -1,5 +1,6 @@
 package io.cellpipe.duckdb;
 
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.ResyncProgress;
 import io.cellpipe.core.model.TableId;
@@ -18,7 +19,7 @@ import java.util.List;
  * after its last durable chunk.
  */
 final class Resyncs {
-    private static final String COLUMNS = "id, cell_id, table_name, where_clause, chunk_rows, state, since_lsn, last_key, rows_done,"
+    private static final String COLUMNS = "id, cell_id, table_name, key_range, chunk_rows, state, since_lsn, last_key, rows_done,"
             + " epoch_us(requested_at), epoch_us(updated_at), detail";
 
     private Resyncs() {
@@ -26,19 +27,43 @@ final class Resyncs {
 
     static String createSql() {
         return "CREATE TABLE IF NOT EXISTS " + ControlTables.RESYNCS + " (id VARCHAR PRIMARY KEY, cell_id VARCHAR NOT NULL,"
-                + " table_name VARCHAR NOT NULL, where_clause VARCHAR, chunk_rows INTEGER NOT NULL, state VARCHAR NOT NULL,"
+                + " table_name VARCHAR NOT NULL, key_range VARCHAR, chunk_rows INTEGER NOT NULL, state VARCHAR NOT NULL,"
                 + " since_lsn UBIGINT, last_key VARCHAR, rows_done BIGINT NOT NULL, requested_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                 + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, detail VARCHAR)";
     }
 
+    /**
+     * A warehouse written before resyncs took key ranges has a {@code where_clause} column of free SQL
+     * predicates: it gains {@code key_range}, and an unfinished request with a predicate fails rather
+     * than have its SQL run.
+     */
+    static void migrate(Connection connection) throws SQLException {
+        boolean old;
+        try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = 'resyncs' AND column_name = 'where_clause'")) {
+            statement.setString(1, ControlTables.SCHEMA);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                old = rows.getLong(1) > 0;
+            }
+        }
+        if (!old) {
+            return;
+        }
+        SqlTransaction.execute(connection, "ALTER TABLE " + ControlTables.RESYNCS + " ADD COLUMN IF NOT EXISTS key_range VARCHAR");
+        SqlTransaction.execute(connection, "UPDATE " + ControlTables.RESYNCS + " SET state = 'failed', updated_at = current_timestamp,"
+                + " detail = 'refused: a SQL predicate (--where) is no longer run; request it again with --from-key/--to-key'"
+                + " WHERE where_clause IS NOT NULL AND state IN ('pending', 'running')");
+    }
+
     static void request(Connection connection, Resync request) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + ControlTables.RESYNCS + " (id, cell_id, table_name,"
-                + " where_clause, chunk_rows, state, rows_done, requested_at, updated_at, detail)"
+                + " key_range, chunk_rows, state, rows_done, requested_at, updated_at, detail)"
                 + " VALUES (?, ?, ?, ?, ?, ?, 0, make_timestamptz(CAST(? AS BIGINT)), current_timestamp, ?)")) {
             statement.setString(1, request.id());
             statement.setString(2, request.cellId());
             statement.setString(3, request.table());
-            statement.setString(4, request.where());
+            statement.setString(4, request.range() == null ? null : request.range().toJson());
             statement.setInt(5, request.chunkRows());
             statement.setString(6, request.state().name().toLowerCase(java.util.Locale.ROOT));
             statement.setLong(7, CommitStamp.micros(request.requestedAt()));
@@ -54,7 +79,7 @@ final class Resyncs {
                 ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 Object since = rows.getObject(7);
-                resyncs.add(new Resync(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4), rows.getInt(5),
+                resyncs.add(new Resync(rows.getString(1), rows.getString(2), rows.getString(3), KeyRange.fromJson(rows.getString(4)), rows.getInt(5),
                         Resync.State.valueOf(rows.getString(6).toUpperCase(java.util.Locale.ROOT)),
                         since == null ? null : new Lsn(((Number) since).longValue()), rows.getString(8), rows.getLong(9),
                         instant(rows.getLong(10)), instant(rows.getLong(11)), rows.getString(12)));
@@ -112,9 +137,53 @@ final class Resyncs {
         }
     }
 
-    private static String scope(ResyncProgress progress, boolean hardDeletes) {
-        return " WHERE _cell_id = ? AND _lsn_value < CAST(? AS UBIGINT)" + (hardDeletes ? "" : " AND NOT \"_deleted\"")
-                + (progress.where() == null ? "" : " AND (" + progress.where() + ")");
+    /** The rows a finished resync decides on: its cell's, not written since it started, within its key range (bound by {@link #bindScope}). */
+    private static String scope(ResyncProgress progress, boolean hardDeletes, WarehouseTable table) {
+        StringBuilder scope = new StringBuilder(" WHERE _cell_id = ? AND _lsn_value < CAST(? AS UBIGINT)")
+                .append(hardDeletes ? "" : " AND NOT \"_deleted\"");
+        KeyRange range = progress.range();
+        if (range != null) {
+            List<io.cellpipe.core.model.Column> keys = progress.table().keyColumns();
+            if (range.from() != null) {
+                scope.append(" AND ").append(compare(table, keys, ">=", range.from().size()));
+            }
+            if (range.to() != null) {
+                scope.append(" AND ").append(compare(table, keys, "<=", range.to().size()));
+            }
+        }
+        return scope.toString();
+    }
+
+    private static String compare(WarehouseTable table, List<io.cellpipe.core.model.Column> keys, String operator, int width) {
+        StringBuilder columns = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < width; i++) {
+            int index = table.indexOf(keys.get(i).name());
+            if (index < 0) {
+                throw new WarehouseException("the key column " + keys.get(i).name() + " of " + table.id() + " is not in the warehouse", null);
+            }
+            WarehouseColumn column = table.columns().get(index);
+            columns.append(i == 0 ? "" : ", ").append(column.quoted());
+            values.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(column.sqlType()).append(')');
+        }
+        return width == 1 ? columns + " " + operator + " " + values : "(" + columns + ") " + operator + " (" + values + ")";
+    }
+
+    /** Binds what {@link #scope} asks, from {@code parameter} on; returns the next parameter's index. */
+    private static void bindScope(PreparedStatement statement, int parameter, ResyncProgress progress, String cellId) throws SQLException {
+        statement.setString(parameter++, cellId);
+        statement.setString(parameter++, Long.toUnsignedString(progress.since().value()));
+        KeyRange range = progress.range();
+        if (range == null) {
+            return;
+        }
+        for (List<String> bound : java.util.Arrays.asList(range.from(), range.to())) {
+            if (bound != null) {
+                for (String value : bound) {
+                    statement.setString(parameter++, value);
+                }
+            }
+        }
     }
 
     /** The deletions a resync finds go to the change log like any delete, keyed by the key columns' text. */
@@ -140,19 +209,18 @@ final class Resyncs {
             commit.executeUpdate();
         }
         String sql = "INSERT INTO " + ControlTables.CHANGE_ROWS + " (commit_id, seq, table_id, op, \"key\", \"before\", \"after\")"
-                + " SELECT ?, -1, ?, 'd', " + key + ", NULL, NULL FROM " + table.quotedName() + scope(progress, hardDeletes);
+                + " SELECT ?, -1, ?, 'd', " + key + ", NULL, NULL FROM " + table.quotedName() + scope(progress, hardDeletes, table);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setLong(1, commitId);
             statement.setInt(2, tableId);
-            statement.setString(3, stamp.cellId());
-            statement.setString(4, Long.toUnsignedString(progress.since().value()));
+            bindScope(statement, 3, progress, stamp.cellId());
             statement.executeUpdate();
         }
     }
 
     private static void markDeletedSince(Connection connection, ResyncProgress progress, CommitStamp stamp, WarehouseTable table,
             boolean hardDeletes) throws SQLException {
-        String scope = scope(progress, hardDeletes);
+        String scope = scope(progress, hardDeletes, table);
         String sql = hardDeletes ? "DELETE FROM " + table.quotedName() + scope
                 : "UPDATE " + table.quotedName() + " SET \"_deleted\" = true, \"_op\" = 'd', \"_lsn\" = ?, \"_lsn_value\" = CAST(? AS UBIGINT),"
                         + " \"_commit_ts\" = make_timestamptz(CAST(? AS BIGINT)), \"_uploaded_at\" = current_timestamp" + scope;
@@ -163,21 +231,12 @@ final class Resyncs {
                 statement.setString(parameter++, Long.toUnsignedString(stamp.lsn().value()));
                 statement.setLong(parameter++, stamp.commitMicros());
             }
-            statement.setString(parameter++, stamp.cellId());
-            statement.setString(parameter, Long.toUnsignedString(progress.since().value()));
+            bindScope(statement, parameter, progress, stamp.cellId());
             statement.executeUpdate();
         } catch (SQLException e) {
             throw new WarehouseException(stamp.cellId() + ": resync " + progress.resyncId() + " of " + table.id()
-                    + ": cannot mark the rows the cell no longer has as deleted" + (progress.where() == null ? ""
-                            : " (is the predicate '" + progress.where() + "' valid in DuckDB too? it may only name columns the warehouse has)")
+                    + ": cannot mark the rows the cell no longer has as deleted" + (progress.range() == null ? "" : " (" + progress.range() + ")")
                     + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Fails now, with the reason, if {@code where} is not a predicate DuckDB can evaluate on the warehouse table. */
-    static void checkPredicate(Connection connection, WarehouseTable table, String where) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + table.quotedName() + " WHERE false AND (" + where + ")")) {
-            statement.executeQuery().close();
         }
     }
 

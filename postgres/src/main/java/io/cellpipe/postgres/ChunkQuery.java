@@ -1,6 +1,7 @@
 package io.cellpipe.postgres;
 
 import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.ColumnKind;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
@@ -22,7 +23,7 @@ import org.postgresql.copy.CopyOut;
 final class ChunkQuery {
     private final TablePolicy policy;
     private final List<Column> keys;
-    private final String where;
+    private final KeyRange range;
     private final String rowFilter;
     private final int limit;
 
@@ -31,10 +32,14 @@ final class ChunkQuery {
     }
 
     /** {@code rowFilter}: the table's privacy row filter as SQL, or null; rows outside it are never read, as in the snapshot. */
-    ChunkQuery(TablePolicy policy, String where, String rowFilter, int limit) {
+    ChunkQuery(TablePolicy policy, KeyRange range, String rowFilter, int limit) {
         this.policy = policy;
         this.keys = policy.source().keyColumns();
-        this.where = where;
+        if (range != null && range.width() > keys.size()) {
+            throw new IllegalArgumentException("the key range names " + range.width() + " values but the key of " + policy.source().id()
+                    + " has " + keys.size() + " column(s): " + String.join(", ", keys.stream().map(Column::name).toList()));
+        }
+        this.range = range;
         this.rowFilter = rowFilter;
         this.limit = limit;
     }
@@ -51,24 +56,42 @@ final class ChunkQuery {
             keyExpressions.add(collated(key, name));
         }
         List<String> conditions = new ArrayList<>();
-        if (where != null) {
-            conditions.add("(" + where + ")");
+        if (range != null && range.from() != null) {
+            conditions.add(compare(keyExpressions, ">=", range.from()));
+        }
+        if (range != null && range.to() != null) {
+            conditions.add(compare(keyExpressions, "<=", range.to()));
         }
         if (rowFilter != null) {
             conditions.add("(" + rowFilter + ")");
         }
         if (after != null) {
-            List<String> literals = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i++) {
-                // an untyped literal takes the column's type
-                String literal = after.get(i) == null ? "NULL" : "'" + after.get(i).replace("'", "''") + "'";
-                literals.add(collated(keys.get(i), literal));
-            }
-            conditions.add("(" + String.join(", ", keyExpressions) + ") > (" + String.join(", ", literals) + ")");
+            conditions.add(compare(keyExpressions, ">", after));
         }
         return "COPY (SELECT " + select + " FROM " + policy.source().id().quoted() + " t"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY " + String.join(", ", keyExpressions) + " LIMIT " + limit + ") TO STDOUT";
+    }
+
+    /**
+     * The leading key columns compared as a row with {@code values}, each an untyped literal (so it takes
+     * its column's type). COPY takes no parameters; {@link #literal} makes a value safe to paste whatever
+     * {@code standard_conforming_strings} says.
+     */
+    private String compare(List<String> keyExpressions, String operator, List<String> values) {
+        List<String> literals = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            literals.add(collated(keys.get(i), values.get(i) == null ? "NULL" : literal(values.get(i))));
+        }
+        return "(" + String.join(", ", keyExpressions.subList(0, values.size())) + ") " + operator + " (" + String.join(", ", literals) + ")";
+    }
+
+    /** An escape string literal: a backslash and a quote are doubled, so neither can end it. */
+    static String literal(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a key value holds a NUL character, which PostgreSQL text cannot");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     private static String collated(Column column, String expression) {

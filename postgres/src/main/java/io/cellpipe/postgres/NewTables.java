@@ -23,7 +23,7 @@ final class NewTables {
         List<Resync> known = destination.resyncs();
         for (TableId table : added) {
             boolean queued = known.stream().anyMatch(resync -> resync.cellId().equals(cellId) && !resync.state().finished()
-                    && resync.table().equals(table.qualified()) && resync.where() == null);
+                    && resync.table().equals(table.qualified()) && resync.range() == null);
             if (!queued) {
                 destination.requestResync(Resync.request(cellId, table.qualified(), null, CHUNK_ROWS, "newly captured table"));
             }

@@ -3,6 +3,7 @@ package io.cellpipe.postgres;
 import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Column;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.ResyncProgress;
 import io.cellpipe.core.model.RowImage;
@@ -39,7 +40,7 @@ final class ResyncChunk {
     private volatile ProgressTemplate progress;
 
     /** What the chunk's {@link ResyncProgress} says, but the first low watermark that only the stream knows. */
-    record ProgressTemplate(String resyncId, Lsn since, String lastKey, long rowsDone, boolean finished, String where) {
+    record ProgressTemplate(String resyncId, Lsn since, String lastKey, long rowsDone, boolean finished, KeyRange range) {
     }
 
     ResyncChunk(String id, TableSchema table) {
@@ -113,7 +114,7 @@ final class ResyncChunk {
             }
         }
         ResyncProgress resync = new ResyncProgress(template.resyncId(), table, template.since() != null ? template.since() : low,
-                template.lastKey(), template.rowsDone(), template.finished(), template.where());
+                template.lastKey(), template.rowsDone(), template.finished(), template.range());
         dropped = read.size() - kept;
         return new Transaction(cellId, 0, new Lsn(high.value() + 1), java.time.Instant.now(), buffer, resync);
     }

@@ -128,15 +128,24 @@ final class ResyncWorker implements Runnable {
                     + " copy the cell again instead: cellpipe run --resnapshot " + cellId());
         }
         boolean keyKept = keyKept(policy);
+        if (resync.range() != null && !keyKept) {
+            throw new ResyncFailure("a key range needs the key columns of " + id + " kept in the warehouse, but a privacy policy hashes or"
+                    + " redacts one, so the warehouse cannot tell which of its rows the range holds; resync the whole table instead");
+        }
         List<String> after = keyKept ? decode(resync.lastKey()) : null;
         long rowsDone = after == null ? 0 : resync.rowsDone();
         Lsn since = resync.since();
-        ChunkQuery query = new ChunkQuery(policy, resync.where(), rowFilters.sql(id), resync.chunkRows());
+        ChunkQuery query;
+        try {
+            query = new ChunkQuery(policy, resync.range(), rowFilters.sql(id), resync.chunkRows());
+        } catch (IllegalArgumentException e) {
+            throw new ResyncFailure(e.getMessage());
+        }
         long started = System.nanoTime();
         long startRows = rowsDone;
         long lastReport = started;
         long leftToTheStream = 0;
-        log.info("{}: resync {} of {}{} {}", cellId(), resync.id(), id, resync.where() == null ? "" : " where " + resync.where(),
+        log.info("{}: resync {} of {}{} {}", cellId(), resync.id(), id, resync.range() == null ? "" : " " + resync.range(),
                 after == null ? "starts" : "resumes after " + rowsDone + " rows");
         while (running()) {
             ResyncChunk chunk = new ResyncChunk(UUID.randomUUID().toString(), policy.schema());
@@ -147,8 +156,10 @@ final class ResyncWorker implements Runnable {
                 try {
                     rows = query.read(connection, after);
                 } catch (SQLException e) {
-                    if ("42".equals(e.getSQLState() == null ? "" : e.getSQLState().substring(0, 2))) {
-                        throw new ResyncFailure("reading " + id + (resync.where() == null ? "" : " where " + resync.where()) + " failed: "
+                    // 42: the table or a column is gone; 22: a key bound is not a value of its column's type
+                    String sqlClass = e.getSQLState() == null ? "" : e.getSQLState().substring(0, 2);
+                    if (sqlClass.equals("42") || sqlClass.equals("22")) {
+                        throw new ResyncFailure("reading " + id + (resync.range() == null ? "" : " " + resync.range()) + " failed: "
                                 + e.getMessage());
                     }
                     throw e;
@@ -157,7 +168,7 @@ final class ResyncWorker implements Runnable {
                 long done = rowsDone + rows.rows().size();
                 List<String> lastKey = rows.lastKey() != null ? rows.lastKey() : after;
                 chunk.fill(rows.rows(), new ResyncChunk.ProgressTemplate(resync.id(), since, keyKept ? encode(lastKey) : null, done, last,
-                        resync.where()));
+                        resync.range()));
                 Watermarks.high(connection, slot, chunk.id());
                 Lsn position = await(chunk);
                 leftToTheStream += chunk.dropped();

@@ -165,11 +165,21 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         String listen = section.optionalString("listen", null);
+        String token = section.optionalString("admin_token", null);
         section.finish(); // a misspelt key is reported as such, not as a missing listen
         if (listen == null) {
             throw section.error("listen", "is required when monitoring is present, e.g. listen: 127.0.0.1:9187");
         }
-        return Optional.of(MonitoringConfig.parse(listen));
+        MonitoringConfig monitoring = MonitoringConfig.parse(listen);
+        if (token == null) {
+            return Optional.of(monitoring);
+        }
+        try {
+            return Optional.of(monitoring.withAdminToken(token));
+        } catch (IllegalArgumentException e) {
+            throw section.error("admin_token", "must be at least " + MonitoringConfig.MIN_TOKEN_BYTES
+                    + " bytes long; set it from a variable, e.g. admin_token: ${CELLPIPE_ADMIN_TOKEN} with a value from `openssl rand -hex 32`");
+        }
     }
 
     private static SloConfig slo(ConfigSection section) {

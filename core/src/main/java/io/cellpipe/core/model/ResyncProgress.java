@@ -16,10 +16,10 @@ import static java.util.Objects.requireNonNull;
  *     null when it cannot be kept (a key column a privacy policy hashes) or nothing was read yet
  * @param rowsDone rows read so far by this resync
  * @param finished whether this is the last chunk: the destination then marks deleted the table's
- *     rows (within {@code where}) it has not written since {@code since}
- * @param where the resync's row predicate in SQL, or null for the whole table
+ *     rows (within {@code range}) it has not written since {@code since}
+ * @param range the keys the resync re-reads, or null for the whole table
  */
-public record ResyncProgress(String resyncId, TableSchema table, Lsn since, String lastKey, long rowsDone, boolean finished, String where) {
+public record ResyncProgress(String resyncId, TableSchema table, Lsn since, String lastKey, long rowsDone, boolean finished, KeyRange range) {
     public ResyncProgress {
         requireNonNull(resyncId, "resyncId is null");
         requireNonNull(table, "table is null");

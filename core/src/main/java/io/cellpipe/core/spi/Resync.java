@@ -2,6 +2,7 @@ package io.cellpipe.core.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.Lsn;
 import java.time.Instant;
 
@@ -11,13 +12,13 @@ import java.time.Instant;
  *
  * @param table {@code schema.table}, or {@link #EVERY_TABLE} for every captured table of the cell
  *     (which also re-creates the cell's replication slot if it is missing or lost)
- * @param where a SQL predicate on the table's rows, valid in PostgreSQL and in the destination; null for all rows
+ * @param range the keys of the rows to re-read; null for all rows
  * @param chunkRows rows read per chunk
  * @param since the first chunk's low watermark, null before the first chunk
  * @param lastKey the last key read (JSON array of text values), null to start from the beginning
  * @param detail why it was requested, or why it failed
  */
-public record Resync(String id, String cellId, String table, String where, int chunkRows, State state, Lsn since, String lastKey,
+public record Resync(String id, String cellId, String table, KeyRange range, int chunkRows, State state, Lsn since, String lastKey,
         long rowsDone, Instant requestedAt, Instant updatedAt, String detail) {
     public static final String EVERY_TABLE = "*";
 
@@ -42,15 +43,15 @@ public record Resync(String id, String cellId, String table, String where, int c
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunkRows must be positive: " + chunkRows);
         }
-        if (where != null && table.equals(EVERY_TABLE)) {
-            throw new IllegalArgumentException("a row predicate (where) needs one table, not every table of the cell");
+        if (range != null && table.equals(EVERY_TABLE)) {
+            throw new IllegalArgumentException("a key range needs one table, not every table of the cell");
         }
     }
 
     /** A new request, not started. */
-    public static Resync request(String cellId, String table, String where, int chunkRows, String detail) {
+    public static Resync request(String cellId, String table, KeyRange range, int chunkRows, String detail) {
         Instant now = Instant.now();
-        return new Resync(java.util.UUID.randomUUID().toString(), cellId, table, where, chunkRows, State.PENDING, null, null, 0, now, now,
+        return new Resync(java.util.UUID.randomUUID().toString(), cellId, table, range, chunkRows, State.PENDING, null, null, 0, now, now,
                 detail);
     }
 

@@ -2,7 +2,9 @@ package io.cellpipe.core.verify;
 
 import static java.util.Objects.requireNonNull;
 
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.TableId;
+import java.util.List;
 
 /**
  * Splits the values of a table's one integer key column into {@code count} ranges of {@code width}
@@ -39,6 +41,11 @@ public record KeyBuckets(String keyColumn, long min, long width, long count) {
     public String predicate(long bucket) {
         String column = TableId.quote(keyColumn);
         return column + " >= " + lower(bucket) + " AND " + column + " < " + upper(bucket);
+    }
+
+    /** The bucket's keys as a resync's key range. */
+    public KeyRange range(long bucket) {
+        return new KeyRange(List.of(Long.toString(lower(bucket))), List.of(Long.toString(upper(bucket) - 1)));
     }
 
     /** The bucket number of a row, as SQL; {@code integerDivision} is {@code /} in PostgreSQL, {@code //} in DuckDB. */

@@ -1,6 +1,7 @@
 package io.cellpipe.core.verify;
 
 import io.cellpipe.core.model.TableSchema;
+import io.cellpipe.core.model.KeyRange;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class RangeVerifier {
     private final int maxReported;
 
     /** The outcome: the row comparison of the differing ranges, and those ranges as predicates (for a repair). */
-    public record Result(TableComparator.Result rows, long ranges, List<String> differingRanges) {
+    public record Result(TableComparator.Result rows, long ranges, List<KeyRange> differingRanges) {
     }
 
     public RangeVerifier(long rowsPerRange, int maxReported) {
@@ -49,7 +50,7 @@ public final class RangeVerifier {
         TableComparator comparator = new TableComparator(maxReported);
         long differences = 0;
         List<TableDifference> reported = new ArrayList<>();
-        List<String> ranges = new ArrayList<>();
+        List<KeyRange> ranges = new ArrayList<>();
         for (long bucket : differing) {
             String predicate = buckets.predicate(bucket);
             Iterator<VerifyRow> sourceRange = source.scan(cellId, table, predicate);
@@ -59,7 +60,7 @@ public final class RangeVerifier {
                 // equal sums with different rows cannot be told apart from a hash collision; the row comparison decides
                 differences += result.differenceCount();
                 if (!result.matches()) {
-                    ranges.add(predicate);
+                    ranges.add(buckets.range(bucket));
                 }
                 for (TableDifference difference : result.differences()) {
                     if (reported.size() < maxReported) {

@@ -69,6 +69,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void adminTokenComesFromAVariableAndIsNeverPrinted() {
+        String token = "0123456789abcdef0123456789abcdef";
+        ConfigLoader withToken = new ConfigLoader(Map.of("CELL1_PASSWORD", "pw", "ADMIN_TOKEN", token, "SHORT", "short")::get);
+        MonitoringConfig monitoring = withToken.parse("cellpipe.yml", MINIMAL + "monitoring:\n  listen: 127.0.0.1:9187\n  admin_token: ${ADMIN_TOKEN}\n")
+                .monitoring().orElseThrow();
+        assertThat(monitoring.token()).contains(token);
+        assertThat(monitoring.toString()).doesNotContain(token);
+        assertThatThrownBy(() -> withToken.parse("c.yml", MINIMAL + "monitoring:\n  listen: 127.0.0.1:9187\n  admin_token: ${SHORT}\n"))
+                .hasMessageContaining("c.yml: monitoring.admin_token must be at least 16 bytes long")
+                .hasMessageNotContaining("short");
+    }
+
+    @Test
     void rejectsBadValuesNamingTheKey() {
         assertThatThrownBy(() -> loader.parse("c.yml", MINIMAL + "capture:\n  heartbeat_interval: soon\n"))
                 .hasMessageContaining("c.yml: capture.heartbeat_interval must be a duration");
