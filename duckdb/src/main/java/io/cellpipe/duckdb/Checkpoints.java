@@ -18,10 +18,10 @@ import java.util.Map;
  */
 final class Checkpoints {
     private static final String UPSERT = "INSERT INTO " + ControlTables.CHECKPOINTS
-            + " (cell_id, lsn, lsn_value, commit_ts, snapshot_completed_at, updated_at)"
-            + " VALUES (?, ?, CAST(? AS UBIGINT), make_timestamptz(CAST(? AS BIGINT)), %s, current_timestamp)"
+            + " (cell_id, lsn, lsn_value, commit_ts, snapshot_completed_at, updated_at, records_acks)"
+            + " VALUES (?, ?, CAST(? AS UBIGINT), make_timestamptz(CAST(? AS BIGINT)), %s, current_timestamp, true)"
             + " ON CONFLICT (cell_id) DO UPDATE SET lsn = excluded.lsn, lsn_value = excluded.lsn_value, commit_ts = excluded.commit_ts,"
-            + " updated_at = excluded.updated_at%s";
+            + " updated_at = excluded.updated_at, records_acks = true%s";
     private static final String ADVANCE = UPSERT.formatted("NULL", "");
     private static final String COMPLETE = UPSERT.formatted("current_timestamp", ", snapshot_completed_at = excluded.snapshot_completed_at");
 
@@ -32,14 +32,14 @@ final class Checkpoints {
         Map<String, CellCheckpoint> checkpoints = new LinkedHashMap<>();
         // The numeric LSN, not its text: under concurrent writes the driver was seen to hand back the
         // text column with a stray trailing character.
-        try (PreparedStatement statement = connection.prepareStatement("SELECT cell_id, lsn_value, epoch_us(commit_ts) FROM "
+        try (PreparedStatement statement = connection.prepareStatement("SELECT cell_id, lsn_value, epoch_us(commit_ts), coalesce(records_acks, false) FROM "
                 + ControlTables.CHECKPOINTS + " WHERE snapshot_completed_at IS NOT NULL ORDER BY cell_id");
                 ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 long micros = rows.getLong(3);
                 long lsn = ((Number) rows.getObject(2)).longValue();
                 checkpoints.put(rows.getString(1), new CellCheckpoint(rows.getString(1), new Lsn(lsn),
-                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)));
+                        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L), rows.getBoolean(4)));
             }
         }
         return checkpoints;

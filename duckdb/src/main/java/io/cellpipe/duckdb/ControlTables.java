@@ -24,7 +24,9 @@ final class ControlTables {
             SqlTransaction.run(connection, () -> {
                 SqlTransaction.execute(connection, "CREATE TABLE IF NOT EXISTS " + CHECKPOINTS + " (cell_id VARCHAR PRIMARY KEY,"
                         + " lsn VARCHAR NOT NULL, lsn_value UBIGINT NOT NULL, commit_ts TIMESTAMP WITH TIME ZONE,"
-                        + " snapshot_completed_at TIMESTAMP WITH TIME ZONE, updated_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+                        + " snapshot_completed_at TIMESTAMP WITH TIME ZONE, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, records_acks BOOLEAN)");
+                // NULL in a warehouse written before idle positions were recorded (CellCheckpoint.recordsAcknowledgements)
+                SqlTransaction.execute(connection, "ALTER TABLE " + CHECKPOINTS + " ADD COLUMN IF NOT EXISTS records_acks BOOLEAN");
                 SqlTransaction.execute(connection, "CREATE TABLE IF NOT EXISTS " + STOPPED_TABLES + " (cell_id VARCHAR NOT NULL,"
                         + " table_name VARCHAR NOT NULL, reason VARCHAR NOT NULL, stopped_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " PRIMARY KEY (cell_id, table_name))");

@@ -134,9 +134,42 @@ public final class PostgresSource implements Source {
                 return new SlotLoss(cellId(), slots, options.slot(), context.destination()).recover(connection, replication, state,
                         checkpoint.get().lsn());
             }
+            refuseAGap(connection, checkpoint.get(), context);
             return checkpoint.get().lsn();
         }
         return snapshot(context, connection, replication, catalog, tables, rowFilters);
+    }
+
+    /**
+     * PostgreSQL streams from the slot's confirmed position when asked for an earlier one, without a
+     * word. The slot is acknowledged only up to positions the warehouse recorded, so a slot ahead of
+     * the checkpoint was read by another warehouse (a restored backup, a copied file, a second pipeline
+     * of the same name): the changes in between are not in this one. Unless a resync of every table is
+     * under way (which re-reads them), the cell stops with both positions and the fix.
+     */
+    private void refuseAGap(Connection connection, CellCheckpoint checkpoint, SourceContext context) throws SQLException {
+        Optional<Lsn> confirmed = slots.confirmedFlush(connection);
+        if (confirmed.isEmpty() || !confirmed.get().isAfter(checkpoint.lsn())) {
+            return;
+        }
+        String gap = "replication slot " + slots.name() + " has confirmed changes up to " + confirmed.get() + " but the warehouse holds this"
+                + " cell only up to " + checkpoint.lsn();
+        if (!checkpoint.recordsAcknowledgements()) {
+            log.info("{}: {}; the checkpoint was written by an earlier version, which acknowledged idle positions without recording them",
+                    cellId(), gap);
+            return;
+        }
+        boolean repairing = context.destination().resyncs().stream()
+                .anyMatch(resync -> resync.cellId().equals(cellId()) && resync.everyTable() && !resync.state().finished());
+        if (repairing) {
+            log.warn("{}: {}; streaming from {} while the requested resync of every table re-reads what lies between", cellId(), gap,
+                    confirmed.get());
+            return;
+        }
+        throw new CaptureException(cellId() + ": " + gap + ": the warehouse is older than the slot (restored from a backup, copied, or"
+                + " another pipeline named " + options.name() + " reads this cell), and the changes in between are not in it. Run"
+                + " `cellpipe resync --cell " + cellId() + "` to re-read every table while the cell streams; stop the other pipeline first"
+                + " if there is one", false);
     }
 
     private Lsn snapshot(SourceContext context, Connection connection, Connection replication, CellCatalog catalog,

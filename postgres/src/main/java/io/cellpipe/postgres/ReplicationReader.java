@@ -1,6 +1,7 @@
 package io.cellpipe.postgres;
 
 import io.cellpipe.core.config.CaptureConfig;
+import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.ColumnPolicies;
@@ -30,6 +31,8 @@ final class ReplicationReader {
     private static final long IDLE_SLEEP_MILLIS = 5;
     private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How often an idle position is recorded in the destination, so the slot may be acknowledged up to it. */
+    private static final long POSITION_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String cellId;
     private final CaptureConfig capture;
@@ -49,6 +52,7 @@ final class ReplicationReader {
     private Lsn lastReported = Lsn.ZERO;
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
+    private long lastPositionNanos;
     /** The cell's clock as of the latest heartbeat (or transaction with nothing for us) received; null once reported. */
     private Instant currentAsOf;
     /** What had been handed over when it arrived: once that is durable, the warehouse is current as of currentAsOf. */
@@ -168,16 +172,39 @@ final class ReplicationReader {
             context.currentAsOf(currentAsOf);
             currentAsOf = null;
         }
-        Lsn flushed = durable;
-        if (durable.compareTo(lastOffered) >= 0) {
-            flushed = Lsn.max(durable, idlePosition);
+        if (durable.compareTo(lastOffered) >= 0 && idlePosition.isAfter(lastOffered) && now - lastPositionNanos >= POSITION_EVERY_NANOS
+                && context.running()) {
+            offerPosition(context);
+            lastPositionNanos = now;
         }
+        // Only what the destination recorded: a slot never confirms past the warehouse's checkpoint, so a
+        // slot ahead of it means the warehouse is not the one that read the slot (PostgresSource checks).
+        Lsn flushed = durable;
         if (flushed.isAfter(lastReported) || force) {
             LogSequenceNumber position = LogSequenceNumber.valueOf(Lsn.max(flushed, lastReported).value());
             stream.setFlushedLSN(position);
             stream.setAppliedLSN(position);
             stream.forceUpdateStatus();
             lastReported = Lsn.max(flushed, lastReported);
+        }
+    }
+
+    /**
+     * Hands the destination an empty transaction at the idle position (heartbeats, transactions with
+     * nothing captured): it records the position as the cell's checkpoint, and only then is the slot
+     * acknowledged up to it. When the pipeline is full it is left for the next report.
+     */
+    private void offerPosition(SourceContext context) {
+        Transaction position = new Transaction(cellId, 0, idlePosition, Instant.now(), ChangeBuffer.inMemory());
+        try {
+            if (context.offer(position)) {
+                lastOffered = idlePosition;
+            } else {
+                position.close();
+            }
+        } catch (InterruptedException e) {
+            position.close();
+            Thread.currentThread().interrupt();
         }
     }
 

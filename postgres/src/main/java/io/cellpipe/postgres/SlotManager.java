@@ -134,6 +134,17 @@ final class SlotManager {
         }
     }
 
+    /** The position PostgreSQL has confirmed for the slot (it streams from there whatever it is asked); empty without one. */
+    java.util.Optional<Lsn> confirmedFlush(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND confirmed_flush_lsn IS NOT NULL")) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? java.util.Optional.of(Lsn.parse(rows.getString(1))) : java.util.Optional.empty();
+            }
+        }
+    }
+
     enum SlotState {
         PRESENT,
         MISSING,
