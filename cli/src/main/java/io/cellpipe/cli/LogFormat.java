@@ -41,7 +41,7 @@ final class LogFormat {
     private static void switchEncoder(LoggerContext context, ConsoleAppender<ILoggingEvent> console, LoggingConfig.Format format) {
         Encoder<ILoggingEvent> encoder;
         if (format == LoggingConfig.Format.JSON) {
-            JsonEncoder json = new JsonEncoder();
+            JsonEncoder json = new ScrubbedLog.Json();
             // one line per event with what a log pipeline needs; no per-event sequence or nanoseconds noise
             json.setWithSequenceNumber(false);
             json.setWithNanoseconds(false);
@@ -51,7 +51,7 @@ final class LogFormat {
             json.setWithFormattedMessage(true);
             encoder = json;
         } else {
-            PatternLayoutEncoder text = new PatternLayoutEncoder();
+            PatternLayoutEncoder text = new ScrubbedLog.Text();
             text.setPattern(TEXT_PATTERN);
             encoder = text;
         }

@@ -1,5 +1,6 @@
 package io.cellpipe.postgres;
 
+import io.cellpipe.core.config.Credentials;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -20,6 +21,8 @@ public record CheckResult(String check, Outcome outcome, String detail, String f
         requireNonNull(outcome, "outcome is null");
         requireNonNull(detail, "detail is null");
         requireNonNull(fix, "fix is null");
+        // a driver's error can quote the connection URL
+        detail = Credentials.scrub(detail);
     }
 
     static CheckResult pass(String check, String detail) {

@@ -1,5 +1,6 @@
 package io.cellpipe.core.alert;
 
+import io.cellpipe.core.config.Credentials;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
@@ -49,7 +50,8 @@ public final class Alerts implements AutoCloseable {
      * @param subject what in the cell (a table, a sequence), or empty
      * @param text what is wrong and what to do; never a secret
      */
-    public void raise(AlertKind kind, String cell, String subject, String text) {
+    public void raise(AlertKind kind, String cell, String subject, String raw) {
+        String text = Credentials.scrub(raw);
         Alert.Key key = new Alert.Key(kind, cell, subject);
         Alert raised;
         synchronized (this) {

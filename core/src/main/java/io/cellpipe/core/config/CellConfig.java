@@ -54,7 +54,12 @@ public record CellConfig(String id, String url, List<SequenceRange> sequenceRang
 
     /** The URL without its password, for logs and errors. */
     public String safeUrl() {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+        return Credentials.scrub(url);
+    }
+
+    @Override
+    public String toString() {
+        return "CellConfig[id=" + id + ", url=" + safeUrl() + ", sequenceRanges=" + sequenceRanges + ", slot=" + slot + "]";
     }
 
     /** Whether {@code value} lies in one of this cell's ranges; true when the cell has none. */

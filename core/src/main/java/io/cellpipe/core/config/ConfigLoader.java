@@ -89,7 +89,7 @@ public final class ConfigLoader {
                 ranges.add(new SequenceRange(range.longInteger("minval"), range.longInteger("maxval")));
                 range.finish();
             }
-            cells.add(new CellConfig(cell.string("id"), cell.string("url"), ranges, Optional.ofNullable(cell.optionalString("slot", null))));
+            cells.add(new CellConfig(cell.string("id"), cell.url("url"), ranges, Optional.ofNullable(cell.optionalString("slot", null))));
             cell.finish();
         }
         return cells;
@@ -113,7 +113,7 @@ public final class ConfigLoader {
         if (!onRemove.equals("keep_slot") && !onRemove.equals("drop_slot")) {
             throw section.error("on_remove", "must be keep_slot or drop_slot, not '" + onRemove + "'");
         }
-        RegistryConfig registry = new RegistryConfig(file, section.string("dsn"), Optional.ofNullable(section.optionalString("slot", null)),
+        RegistryConfig registry = new RegistryConfig(file, section.url("dsn"), Optional.ofNullable(section.optionalString("slot", null)),
                 section.duration("watch_interval", Duration.ofSeconds(2)), onRemove.equals("drop_slot"));
         section.finish();
         return Optional.of(registry);

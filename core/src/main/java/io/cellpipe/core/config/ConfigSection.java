@@ -305,14 +305,38 @@ public final class ConfigSection {
         return path.isEmpty() ? key : path + "." + key;
     }
 
+    /**
+     * A connection URL: like {@link #string}, but a variable in the query ({@code ?password=${PASSWORD}})
+     * is percent-encoded, so a secret holding {@code %}, {@code &} or {@code #} stays one parameter
+     * value (the driver decodes it) instead of breaking the URL, or putting it into an error message.
+     */
+    public String url(String key) {
+        if (!has(key)) {
+            throw error(key, "is required");
+        }
+        JsonNode value = node.get(key);
+        if (!value.isTextual()) {
+            throw error(key, "must be a string");
+        }
+        return substitute(key, value.asText(), true);
+    }
+
     private String substitute(String key, String value) {
+        return substitute(key, value, false);
+    }
+
+    private String substitute(String key, String value, boolean url) {
         Matcher matcher = VARIABLE.matcher(value);
         StringBuilder result = new StringBuilder();
+        int query = url ? value.indexOf('?') : -1;
         while (matcher.find()) {
             String name = matcher.group(1);
             String replacement = environment.apply(name);
             if (replacement == null) {
                 throw error(key, "refers to environment variable " + name + ", which is not set; export it before starting");
+            }
+            if (query >= 0 && matcher.start() > query) {
+                replacement = java.net.URLEncoder.encode(replacement, java.nio.charset.StandardCharsets.UTF_8);
             }
             matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
         }

@@ -1,6 +1,7 @@
 package io.cellpipe.core.pipeline;
 
 import io.cellpipe.core.config.CaptureConfig;
+import io.cellpipe.core.config.Credentials;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.CaptureException;
@@ -86,13 +87,15 @@ final class CellRunner implements Runnable {
             } catch (Exception e) {
                 Duration backoff = backoff(status.attempts() + 1);
                 boolean retriable = !(e instanceof CaptureException capture) || capture.retriable();
-                String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                // a driver's error can quote the connection URL; the message reaches /status, alerts and the log
+                String message = Credentials.scrub(e.getMessage() == null ? e.toString() : e.getMessage());
                 status.failed(message);
                 status.state(retriable ? CellState.RETRYING : CellState.FAILED, message);
                 if (retriable) {
                     // A cell that is down fails the same way on every attempt: the trace once is enough.
                     if (status.attempts() == 1 || !(e instanceof CaptureException)) {
-                        log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds(), e);
+                        log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds(),
+                                Credentials.scrubbed(e));
                     } else {
                         log.warn("{}: {} (attempt {}; next try in {} s)", cellId(), message, status.attempts(), backoff.toSeconds());
                     }
