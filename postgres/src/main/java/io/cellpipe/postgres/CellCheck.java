@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,6 +50,7 @@ public final class CellCheck {
         }
         try (connection) {
             results.add(CheckResult.pass("connectivity", "connected to " + cell.safeUrl()));
+            results.add(transport(connection));
             Server server = server(connection);
             results.add(version(server));
             results.add(walLevel(server));
@@ -64,6 +66,38 @@ public final class CellCheck {
                     "grant the capture role access to the catalog, or run the check as a role that has it"));
         }
         return new PreflightReport(cell.id(), results);
+    }
+
+    /** Whether the link to the cell is encrypted and the server verified; rows cross it before any policy applies. */
+    private CheckResult transport(Connection connection) throws SQLException {
+        boolean encrypted;
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT ssl FROM pg_catalog.pg_stat_ssl WHERE pid = pg_catalog.pg_backend_pid()")) {
+            encrypted = rows.next() && rows.getBoolean(1);
+        }
+        Properties url = org.postgresql.Driver.parseURL(cell.url(), null);
+        String hosts = url == null ? "" : url.getProperty("PGHOST", "");
+        String sslmode = url == null ? null : url.getProperty("sslmode");
+        return transport(encrypted, sslmode, hosts);
+    }
+
+    static CheckResult transport(boolean encrypted, String sslmode, String hosts) {
+        String fix = "add sslmode=verify-full&sslrootcert=/path/to/root.crt to the cell URL (the server needs ssl = on and a certificate"
+                + " whose name is the URL's host); see docs/operations.md, Security";
+        boolean loopback = java.util.Arrays.stream(hosts.split(",")).map(String::strip)
+                .allMatch(host -> host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]")
+                        || host.startsWith("/"));
+        if (!encrypted) {
+            return loopback ? CheckResult.pass("transport", "not encrypted, to " + hosts + " on this machine")
+                    : CheckResult.warn("transport", "the connection to the cell is not encrypted: every row crosses the network in clear,"
+                            + " including the columns the capture drops or hashes", fix);
+        }
+        if (!"verify-full".equals(sslmode)) {
+            return loopback ? CheckResult.pass("transport", "encrypted, to " + hosts + " on this machine")
+                    : CheckResult.warn("transport", "the connection is encrypted but the server is not verified (sslmode="
+                            + (sslmode == null ? "prefer, the default" : sslmode) + "): anyone in the path can pose as the cell", fix);
+        }
+        return CheckResult.pass("transport", "encrypted, server verified (sslmode=verify-full)");
     }
 
     private CheckResult connectivityFailure(SQLException e) {
