@@ -161,6 +161,49 @@ class ResyncIT {
         }
     }
 
+    /** A stopped table's rows are not applied, so a resync of it would only mark them deleted: it is refused instead. */
+    @Test
+    void aResyncOfAStoppedTableFailsAndDeletesNothing(@TempDir Path dir) throws Exception {
+        try (EmbeddedCell cell = EmbeddedCell.start()) {
+            cell.execute("CREATE TABLE public.stop_me (id bigint PRIMARY KEY, n integer)",
+                    "INSERT INTO public.stop_me SELECT i, i FROM generate_series(1, 50) i");
+            Path warehouse = dir.resolve("w.duckdb");
+            PipelineConfig config = PipelineHarness.config(warehouse, List.of(cell));
+            try (Destination destination = Assembly.destination(config.destination());
+                    Pipeline pipeline = new Pipeline(destination, config.capture())) {
+                pipeline.start(Assembly.sources(config));
+                awaitStreaming(pipeline, "cell-1", Duration.ofSeconds(60));
+                cell.execute("ALTER TABLE public.stop_me ALTER COLUMN n TYPE text USING 'n' || n",
+                        "INSERT INTO public.stop_me VALUES (51, 'fifty-one')");
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!destination.stoppedTables().getOrDefault("cell-1", java.util.Map.of()).containsKey("public.stop_me")
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(destination.stoppedTables().get("cell-1")).containsKey("public.stop_me");
+                destination.requestResync(ResyncCommand.request(config, "cell-1", "public.stop_me", null, 10));
+                Resync failed = awaitFinished(destination);
+                assertThat(failed.state()).as("%s", failed).isEqualTo(Resync.State.FAILED);
+                assertThat(failed.detail()).contains("is stopped").contains("--resnapshot cell-1");
+            }
+            WarehouseFile file = new WarehouseFile(warehouse);
+            assertThat(file.count("SELECT count(*) FROM public.stop_me WHERE _deleted")).isZero();
+            assertThat(file.count("SELECT count(*) FROM public.stop_me")).isEqualTo(50);
+        }
+    }
+
+    private static Resync awaitFinished(Destination destination) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Resync> resyncs = destination.resyncs();
+            if (!resyncs.isEmpty() && resyncs.get(0).state().finished()) {
+                return resyncs.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the resync did not finish: " + destination.resyncs());
+    }
+
     @Test
     void aResyncReadsOnlyTheRowsARowFilterAdmits(@TempDir Path dir) throws Exception {
         try (EmbeddedCell cell = EmbeddedCell.start()) {

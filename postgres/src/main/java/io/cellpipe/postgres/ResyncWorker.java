@@ -117,6 +117,12 @@ final class ResyncWorker implements Runnable {
         CellCatalog.CatalogTable table = catalog.tables(options.tables()).stream().filter(candidate -> candidate.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ResyncFailure("table " + id + " is not captured from this cell (it does not exist, or"
                         + " tables.include/tables.exclude leave it out)"));
+        String stopped = context.destination().stoppedTables().getOrDefault(cellId(), java.util.Map.of()).get(id.qualified());
+        if (stopped != null) {
+            // its rows would be dropped on the way in, and the last chunk would then mark every one of them deleted
+            throw new ResyncFailure("table " + id + " is stopped (" + stopped + "), so its rows are not applied and a resync cannot"
+                    + " repair it; fix the cause, then copy the cell again: cellpipe run --resnapshot " + cellId());
+        }
         TablePolicy policy;
         try {
             policy = options.policies().forTable(catalog.schema(table));

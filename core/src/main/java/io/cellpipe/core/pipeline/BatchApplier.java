@@ -4,6 +4,7 @@ import io.cellpipe.core.config.CaptureConfig;
 import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.ResyncProgress;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.Destination;
 import io.cellpipe.core.spi.TableFailureException;
@@ -200,6 +201,15 @@ final class BatchApplier implements Runnable {
     }
 
     private Transaction withoutStoppedTables(Transaction transaction, CellStatus status) {
+        ResyncProgress resync = transaction.resync();
+        if (resync != null && status.isStopped(resync.table().id().qualified())) {
+            // A stopped table's chunk rows are dropped below; its last chunk would then mark every row deleted.
+            String reason = "table " + resync.table().id() + " stopped during the resync; copy the cell again once the cause is fixed";
+            destination.finishResync(resync.resyncId(), io.cellpipe.core.spi.Resync.State.FAILED, reason);
+            log.warn("{}: resync {} failed: {}", transaction.cellId(), resync.resyncId(), reason);
+            transaction = new Transaction(transaction.cellId(), transaction.xid(), transaction.commitLsn(), transaction.commitTime(),
+                    transaction.changes(), null);
+        }
         if (transaction.changes().tables().stream().noneMatch(table -> status.isStopped(table.id().qualified()))) {
             return transaction;
         }
