@@ -127,7 +127,8 @@ class MonitoringIT {
                 String live = status(statusConfig);
                 assertThat(live).contains("pipeline test is running").contains("cell-1").contains("streaming").contains("FRESHNESS")
                         .contains("alerts: none firing")
-                        .contains(cellStatus.path("applied_lsn").asText());
+                        // applied LSN: idle positions move it on past the last commit, so no fixed value
+                        .containsPattern("cell-1 +streaming .* [0-9A-F]+/[0-9A-F]+ ");
             }
         }
 

@@ -69,7 +69,7 @@ public final class PostgresSource implements Source {
                 ResyncWorker resyncs = new ResyncWorker(options, connector, slots.name(), windows, plan.rowFilters(), context);
                 Thread resyncThread = Thread.ofPlatform().name("cell-" + cellId() + "-resync").start(resyncs);
                 try {
-                    reader.stream(context, start, Preflight.protocolVersion(serverVersion));
+                    reader.stream(context, start, Preflight.protocolVersion(serverVersion), names(tables));
                 } finally {
                     resyncs.stop();
                     resyncThread.interrupt();
@@ -138,6 +138,15 @@ public final class PostgresSource implements Source {
             return checkpoint.get().lsn();
         }
         return snapshot(context, connection, replication, catalog, tables, rowFilters);
+    }
+
+    /** The captured tables' names by OID as the catalog has them now: a Relation message naming one differently is a rename. */
+    private static java.util.Map<Integer, TableId> names(List<CellCatalog.CatalogTable> tables) {
+        java.util.Map<Integer, TableId> names = new java.util.HashMap<>();
+        for (CellCatalog.CatalogTable table : tables) {
+            names.put((int) table.oid(), table.id());
+        }
+        return names;
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.cellpipe.postgres;
 
 import io.cellpipe.core.config.CaptureConfig;
-import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.spi.SourceContext;
@@ -53,6 +53,8 @@ final class ReplicationReader {
     private long lastStatusNanos;
     private long lastHeartbeatNanos;
     private long lastPositionNanos;
+    /** The commit time of the last transaction handed over, which a position's checkpoint keeps. */
+    private Instant lastCommitTime;
     /** The cell's clock as of the latest heartbeat (or transaction with nothing for us) received; null once reported. */
     private Instant currentAsOf;
     /** What had been handed over when it arrived: once that is durable, the warehouse is current as of currentAsOf. */
@@ -72,9 +74,11 @@ final class ReplicationReader {
         this.publication = publication;
     }
 
-    void stream(SourceContext context, Lsn start, int protocolVersion) throws Exception {
+    /** @param names the captured tables' names by OID at start, which a Relation message must match (else the table was renamed) */
+    void stream(SourceContext context, Lsn start, int protocolVersion, java.util.Map<Integer, TableId> names) throws Exception {
         lastOffered = start;
         lastReported = start;
+        lastCommitTime = context.checkpoint().map(io.cellpipe.core.spi.CellCheckpoint::commitTime).orElse(Instant.now());
         PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                 .withSlotName(slot)
                 .withStartPosition(LogSequenceNumber.valueOf(start.value()))
@@ -85,7 +89,7 @@ final class ReplicationReader {
                 .withStatusInterval((int) capture.statusInterval().toSeconds(), TimeUnit.SECONDS)
                 .start();
         TransactionAssembler assembler = new TransactionAssembler(cellId, catalog, capture.spillDirectory(), capture.transactionMemory(), policies,
-                rowFilters);
+                rowFilters, names, (before, after) -> renamed(context, before, after));
         try {
             while (context.running()) {
                 ByteBuffer message = stream.readPending();
@@ -149,6 +153,14 @@ final class ReplicationReader {
         }
     }
 
+    /** Both names stop: the old one's rows are stale from here on, and the new one's must not load under rules written for the old. */
+    private void renamed(SourceContext context, TableId before, TableId after) {
+        String fix = " Its changes are no longer loaded, as tables.include/tables.exclude and privacy.columns name the old name. Update them"
+                + " for " + after + ", then copy the cell again: cellpipe run --resnapshot " + cellId;
+        context.tableStopped(before, "renamed to " + after + " in the cell while streaming." + fix);
+        context.tableStopped(after, "renamed from " + before + " in the cell while streaming." + fix);
+    }
+
     private void offer(PGReplicationStream stream, SourceContext context, Transaction transaction) throws Exception {
         while (!context.offer(transaction)) {
             // The pipeline is full: keep telling PostgreSQL we are alive, or wal_sender_timeout ends the stream.
@@ -159,6 +171,9 @@ final class ReplicationReader {
             }
         }
         lastOffered = transaction.commitLsn();
+        if (transaction.resync() == null) {
+            lastCommitTime = transaction.commitTime();
+        }
     }
 
     private void reportIfDue(PGReplicationStream stream, SourceContext context, boolean force) throws SQLException {
@@ -195,7 +210,7 @@ final class ReplicationReader {
      * acknowledged up to it. When the pipeline is full it is left for the next report.
      */
     private void offerPosition(SourceContext context) {
-        Transaction position = new Transaction(cellId, 0, idlePosition, Instant.now(), ChangeBuffer.inMemory());
+        Transaction position = Transaction.position(cellId, idlePosition, lastCommitTime);
         try {
             if (context.offer(position)) {
                 lastOffered = idlePosition;

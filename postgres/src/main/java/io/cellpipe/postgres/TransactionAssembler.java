@@ -4,6 +4,7 @@ import io.cellpipe.core.model.Change;
 import io.cellpipe.core.model.ChangeBuffer;
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.RowImage;
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.privacy.ColumnPolicies;
 import io.cellpipe.core.privacy.TablePolicy;
@@ -30,6 +31,11 @@ final class TransactionAssembler {
     private final CellRowFilters rowFilters;
     /** Per relation, the policy and row filter of its current shape: computed once per Relation message, so a change only maps values. */
     private final Map<Integer, CapturedRelation> relations = new HashMap<>();
+    /** Per relation, its name at the start or as first announced in this stream: a relation's identity is its OID, not its name. */
+    private final Map<Integer, TableId> names = new HashMap<>();
+    /** Relations renamed while streaming: none of their changes is assembled again. */
+    private final java.util.Set<Integer> renamed = new java.util.HashSet<>();
+    private final java.util.function.BiConsumer<TableId, TableId> onRename;
     private final Map<Long, ChangeBuffer> streamed = new HashMap<>();
     private ChangeBuffer current;
     private long currentXid;
@@ -39,8 +45,13 @@ final class TransactionAssembler {
     private record CapturedRelation(TablePolicy policy, StreamRowFilter filter) {
     }
 
+    /**
+     * @param names the captured tables' names by OID when the stream started
+     * @param onRename told the old and new name of a relation renamed in the stream, before any of its changes under the new name */
     TransactionAssembler(String cellId, CellCatalog catalog, Path spillDirectory, long memoryBudget, ColumnPolicies policies,
-            CellRowFilters rowFilters) {
+            CellRowFilters rowFilters, Map<Integer, TableId> names, java.util.function.BiConsumer<TableId, TableId> onRename) {
+        this.onRename = onRename;
+        this.names.putAll(names);
         this.policies = policies;
         this.rowFilters = rowFilters;
         this.cellId = cellId;
@@ -62,9 +73,27 @@ final class TransactionAssembler {
                 return transaction;
             }
             case PgoutputMessage.Relation relation -> {
+                // The table selection and privacy rules name tables: under a new name they may no longer
+                // match (a hashed column would land in clear), so a renamed table stops instead.
+                TableId name = new TableId(relation.namespace(), relation.name());
+                TableId first = names.putIfAbsent(relation.relationId(), name);
+                if (renamed.contains(relation.relationId()) || first != null && !first.equals(name)) {
+                    if (renamed.add(relation.relationId())) {
+                        relations.remove(relation.relationId());
+                        onRename.accept(first, name);
+                    }
+                    return null;
+                }
                 TablePolicy policy = policies.forTable(catalog.schema(relation));
                 StreamRowFilter filter = StreamRowFilter.of(cellId, rowFilters.inProcess(policy.source().id()), policy.source(), relation);
                 relations.put(relation.relationId(), new CapturedRelation(policy, filter));
+            }
+            case PgoutputMessage.Insert insert when renamed.contains(insert.relationId()) -> {
+                // a renamed table's changes are not assembled (nor spilled)
+            }
+            case PgoutputMessage.Update update when renamed.contains(update.relationId()) -> {
+            }
+            case PgoutputMessage.Delete delete when renamed.contains(delete.relationId()) -> {
             }
             case PgoutputMessage.Insert insert -> {
                 CapturedRelation captured = captured(insert.relationId());
@@ -101,7 +130,9 @@ final class TransactionAssembler {
             }
             case PgoutputMessage.Truncate truncate -> {
                 for (int relation : truncate.relationIds()) {
-                    add(truncate.xid(), Change.truncate(captured(relation).policy().schema()));
+                    if (!renamed.contains(relation)) {
+                        add(truncate.xid(), Change.truncate(captured(relation).policy().schema()));
+                    }
                 }
             }
             case PgoutputMessage.StreamStart start -> {

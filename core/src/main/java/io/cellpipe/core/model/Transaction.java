@@ -23,6 +23,20 @@ public record Transaction(String cellId, long xid, Lsn commitLsn, Instant commit
         this(cellId, xid, commitLsn, commitTime, changes, null);
     }
 
+    /**
+     * A position only: nothing to apply, but the destination records {@code commitLsn} as the cell's
+     * checkpoint, so the source may acknowledge its slot up to it (heartbeats, transactions with nothing
+     * captured). {@code commitTime} is that of the cell's last real commit, which the checkpoint keeps.
+     */
+    public static Transaction position(String cellId, Lsn lsn, Instant lastCommitTime) {
+        return new Transaction(cellId, 0, lsn, lastCommitTime, ChangeBuffer.inMemory(), null);
+    }
+
+    /** Whether this is a {@link #position}: no changes and no resync chunk. */
+    public boolean isPosition() {
+        return resync == null && changes.isEmpty();
+    }
+
     @Override
     public void close() {
         changes.close();

@@ -161,7 +161,9 @@ final class BatchApplier implements Runnable {
         Instant now = Instant.now();
         for (Transaction transaction : batch) {
             CellRunner runner = runners.apply(transaction.cellId());
-            if (runner != null) {
+            if (runner != null && transaction.isPosition()) {
+                runner.status().appliedLsn(transaction.commitLsn());
+            } else if (runner != null) {
                 runner.status().applied(transaction.commitLsn(), transaction.commitTime(), transaction.changes().size(), now);
                 transaction.changes().operationCounts().forEach((table, counts) ->
                         counts.forEach((op, count) -> runner.status().tableApplied(table.qualified(), op, count)));

@@ -3,6 +3,7 @@ package io.cellpipe.core.pipeline;
 import io.cellpipe.core.config.CaptureConfig;
 import io.cellpipe.core.config.Credentials;
 import io.cellpipe.core.model.Lsn;
+import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.spi.CaptureException;
 import io.cellpipe.core.spi.CellCheckpoint;
@@ -175,6 +176,13 @@ final class CellRunner implements Runnable {
             }
             status.state(state, detail);
             log.info("{}: {}", cellId(), detail);
+        }
+
+        @Override
+        public void tableStopped(TableId table, String reason) {
+            log.error("{}: table {} stopped; the cell's other tables keep loading. {}", cellId(), table, reason);
+            status.tableStopped(table.qualified(), reason);
+            destination.recordTableStopped(cellId(), table, reason);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.Lsn;
 import io.cellpipe.core.model.Transaction;
+import io.cellpipe.core.model.TableId;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -38,5 +39,12 @@ public interface SourceContext {
      * keeps an idle cell's freshness current.
      */
     default void currentAsOf(Instant sourceTime) {
+    }
+
+    /**
+     * Stops loading a table of this cell, with the reason (shown by status, alerts and verify, and
+     * kept by the destination across restarts), for a cause the source finds in the stream.
+     */
+    default void tableStopped(TableId table, String reason) {
     }
 }
