@@ -168,6 +168,16 @@ public final class DuckDbDestination implements Destination, RangeChecksums {
     }
 
     @Override
+    public boolean recordResyncFailure(String id, String reason) {
+        try (DuckDBConnection connection = warehouse.session()) {
+            return Resyncs.recordFailure(connection, id, reason);
+        } catch (SQLException e) {
+            throw new WarehouseException("cannot record a failed attempt of resync " + id + " in the DuckDB warehouse " + warehouse.path()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Resync> resyncs() {
         try (DuckDBConnection connection = warehouse.session()) {
             return Resyncs.read(connection);

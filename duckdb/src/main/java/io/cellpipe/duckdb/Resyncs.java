@@ -29,7 +29,27 @@ final class Resyncs {
         return "CREATE TABLE IF NOT EXISTS " + ControlTables.RESYNCS + " (id VARCHAR PRIMARY KEY, cell_id VARCHAR NOT NULL,"
                 + " table_name VARCHAR NOT NULL, key_range VARCHAR, chunk_rows INTEGER NOT NULL, state VARCHAR NOT NULL,"
                 + " since_lsn UBIGINT, last_key VARCHAR, rows_done BIGINT NOT NULL, requested_at TIMESTAMP WITH TIME ZONE NOT NULL,"
-                + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, detail VARCHAR)";
+                + " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, detail VARCHAR, failed_attempts INTEGER DEFAULT 0)";
+    }
+
+    /** See {@link io.cellpipe.core.spi.Destination#recordResyncFailure}. */
+    static boolean recordFailure(Connection connection, String id, String reason) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ControlTables.RESYNCS
+                + " SET failed_attempts = coalesce(failed_attempts, 0) + 1, updated_at = current_timestamp,"
+                + " state = CASE WHEN coalesce(failed_attempts, 0) + 1 >= ? THEN 'failed' ELSE state END,"
+                + " detail = CASE WHEN coalesce(failed_attempts, 0) + 1 >= ? THEN 'gave up after ' || (coalesce(failed_attempts, 0) + 1)"
+                + " || ' failed attempts; the last: '"
+                + " || ? ELSE ? END"
+                + " WHERE id = ? AND state IN ('pending', 'running') RETURNING state")) {
+            statement.setInt(1, Resync.MAX_FAILED_ATTEMPTS);
+            statement.setInt(2, Resync.MAX_FAILED_ATTEMPTS);
+            statement.setString(3, reason);
+            statement.setString(4, reason);
+            statement.setString(5, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getString(1).equals("failed");
+            }
+        }
     }
 
     /**
@@ -38,6 +58,8 @@ final class Resyncs {
      * than have its SQL run.
      */
     static void migrate(Connection connection) throws SQLException {
+        SqlTransaction.execute(connection, "ALTER TABLE " + ControlTables.RESYNCS
+                + " ADD COLUMN IF NOT EXISTS failed_attempts INTEGER DEFAULT 0");
         boolean old;
         try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = 'resyncs' AND column_name = 'where_clause'")) {

@@ -60,6 +60,9 @@ final class ResyncWorker implements Runnable {
         stopped = true;
     }
 
+    /** The resync being worked on, for counting a failure that ends this worker. */
+    private volatile String current;
+
     private boolean running() {
         return !stopped && context.running();
     }
@@ -75,6 +78,7 @@ final class ResyncWorker implements Runnable {
                     continue;
                 }
                 Resync resync = next.get();
+                current = resync.id();
                 try {
                     if (resync.everyTable()) {
                         expand(catalog, resync);
@@ -92,6 +96,9 @@ final class ResyncWorker implements Runnable {
             if (running()) {
                 // the cell's stream most likely failed the same way; the next run resumes from the warehouse's progress
                 log.warn("{}: resync stopped: {}; it resumes after its last loaded chunk when the cell runs again", cellId(), e.getMessage());
+                if (current != null && context.destination().recordResyncFailure(current, "reading a chunk failed: " + e.getMessage())) {
+                    log.error("{}: resync {} given up after {} failed attempts: {}", cellId(), current, Resync.MAX_FAILED_ATTEMPTS, e.getMessage());
+                }
             }
         }
     }

@@ -243,8 +243,22 @@ final class BatchApplier implements Runnable {
             runner.status().failed("destination: " + e.getMessage());
             runner.requestRestart();
         }
+        // a resync chunk that cannot be applied would be tried again after every restart, for ever
+        batch.stream().map(Transaction::resync).filter(java.util.Objects::nonNull).map(ResyncProgress::resyncId).distinct()
+                .forEach(id -> recordResyncFailure(cellId, id, "applying a chunk failed: " + e.getMessage()));
         batch.forEach(this::discard);
         queue.removeCell(cellId).forEach(this::discard);
+    }
+
+    private void recordResyncFailure(String cellId, String id, String reason) {
+        try {
+            if (destination.recordResyncFailure(id, reason)) {
+                log.error("{}: resync {} given up after {} failed attempts: {}", cellId, id, io.cellpipe.core.spi.Resync.MAX_FAILED_ATTEMPTS,
+                        reason);
+            }
+        } catch (RuntimeException failure) {
+            log.warn("{}: cannot record the failed attempt of resync {}: {}", cellId, id, failure.getMessage());
+        }
     }
 
     private void discard(Transaction transaction) {

@@ -101,6 +101,15 @@ public interface Destination extends AutoCloseable, RowSource {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot keep resync requests");
     }
 
+    /**
+     * Counts a failed attempt at a resync (a chunk its cell could not read, or the destination could not
+     * apply), with why; at {@link Resync#MAX_FAILED_ATTEMPTS} the resync is marked failed with that reason,
+     * instead of being tried again after every restart. Returns whether it was.
+     */
+    default boolean recordResyncFailure(String id, String reason) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot keep resync requests");
+    }
+
     @Override
     void close();
 }

@@ -21,6 +21,8 @@ import java.time.Instant;
 public record Resync(String id, String cellId, String table, KeyRange range, int chunkRows, State state, Lsn since, String lastKey,
         long rowsDone, Instant requestedAt, Instant updatedAt, String detail) {
     public static final String EVERY_TABLE = "*";
+    /** Failed attempts (across restarts) after which a resync is given up, failed with the last reason. */
+    public static final int MAX_FAILED_ATTEMPTS = 5;
 
     public enum State {
         PENDING,
