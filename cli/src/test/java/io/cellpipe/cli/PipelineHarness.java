@@ -70,6 +70,19 @@ final class PipelineHarness {
         awaitState(pipeline, cellId, report -> report.state() == CellState.STREAMING, timeout);
     }
 
+    /** Waits until the resync at {@code index} (oldest first) has finished, and returns it. */
+    static io.cellpipe.core.spi.Resync awaitResyncFinished(Destination destination, int index, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<io.cellpipe.core.spi.Resync> resyncs = destination.resyncs();
+            if (resyncs.size() > index && resyncs.get(index).state().finished()) {
+                return resyncs.get(index);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("resync " + index + " did not finish: " + destination.resyncs());
+    }
+
     /** Runs verification and returns its output; fails the test with that output if anything differs. */
     static String assertMatches(Destination destination, PipelineConfig config) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -182,7 +182,7 @@ class ResyncIT {
                 }
                 assertThat(destination.stoppedTables().get("cell-1")).containsKey("public.stop_me");
                 destination.requestResync(ResyncCommand.request(config, "cell-1", "public.stop_me", null, 10));
-                Resync failed = awaitFinished(destination);
+                Resync failed = PipelineHarness.awaitResyncFinished(destination, 0, Duration.ofSeconds(60));
                 assertThat(failed.state()).as("%s", failed).isEqualTo(Resync.State.FAILED);
                 assertThat(failed.detail()).contains("is stopped").contains("--resnapshot cell-1");
             }
@@ -190,18 +190,6 @@ class ResyncIT {
             assertThat(file.count("SELECT count(*) FROM public.stop_me WHERE _deleted")).isZero();
             assertThat(file.count("SELECT count(*) FROM public.stop_me")).isEqualTo(50);
         }
-    }
-
-    private static Resync awaitFinished(Destination destination) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Resync> resyncs = destination.resyncs();
-            if (!resyncs.isEmpty() && resyncs.get(0).state().finished()) {
-                return resyncs.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the resync did not finish: " + destination.resyncs());
     }
 
     @Test

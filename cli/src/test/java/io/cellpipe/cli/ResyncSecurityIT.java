@@ -78,7 +78,7 @@ class ResyncSecurityIT {
                     HttpResponse<String> bad = post(endpoint, "{\"cell\":\"cell-1\",\"table\":\"public.projects\",\"from_key\":["
                             + json(injection) + "]}", "application/json", null, TOKEN);
                     assertThat(bad.statusCode()).as(bad.body()).isEqualTo(202);
-                    Resync failed = awaitFinished(destination, 0);
+                    Resync failed = PipelineHarness.awaitResyncFinished(destination, 0, Duration.ofSeconds(60));
                     assertThat(failed.state()).as("%s", failed).isEqualTo(Resync.State.FAILED);
                     assertThat(failed.detail()).contains("bigint");
 
@@ -86,7 +86,7 @@ class ResyncSecurityIT {
                     HttpResponse<String> tags = post(endpoint, "{\"cell\":\"cell-1\",\"table\":\"public.tags\",\"from_key\":[\"a'b\"],"
                             + "\"to_key\":[\"c\\\\d\"],\"chunk_rows\":1}", "application/json", null, TOKEN);
                     assertThat(tags.statusCode()).as(tags.body()).isEqualTo(202);
-                    Resync done = awaitFinished(destination, 1);
+                    Resync done = PipelineHarness.awaitResyncFinished(destination, 1, Duration.ofSeconds(60));
                     assertThat(done.state()).as("%s", done).isEqualTo(Resync.State.DONE);
                     assertThat(done.rowsDone()).isEqualTo(2);
                     assertThat(get(endpoint, TOKEN).body()).contains("\"from_key\":[\"a'b\"]");
@@ -148,17 +148,5 @@ class ResyncSecurityIT {
             request.header("Authorization", "Bearer " + token);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Resync awaitFinished(Destination destination, int index) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Resync> resyncs = destination.resyncs();
-            if (resyncs.size() > index && resyncs.get(index).state().finished()) {
-                return resyncs.get(index);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("resync " + index + " did not finish: " + destination.resyncs());
     }
 }
