@@ -1,7 +1,8 @@
 package io.cellpipe.postgres;
 
-import io.cellpipe.core.config.Credentials;
 import static java.util.Objects.requireNonNull;
+
+import io.cellpipe.core.config.Credentials;
 
 /**
  * One preflight check of one cell: what was checked, how it came out, what was found, and the

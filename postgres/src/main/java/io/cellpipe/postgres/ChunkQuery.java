@@ -1,8 +1,8 @@
 package io.cellpipe.postgres;
 
 import io.cellpipe.core.model.Column;
-import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.ColumnKind;
+import io.cellpipe.core.model.KeyRange;
 import io.cellpipe.core.model.RowImage;
 import io.cellpipe.core.model.TableId;
 import io.cellpipe.core.privacy.TablePolicy;

@@ -88,12 +88,12 @@ final class TransactionAssembler {
                 StreamRowFilter filter = StreamRowFilter.of(cellId, rowFilters.inProcess(policy.source().id()), policy.source(), relation);
                 relations.put(relation.relationId(), new CapturedRelation(policy, filter));
             }
-            case PgoutputMessage.Insert insert when renamed.contains(insert.relationId()) -> {
+            case PgoutputMessage.Insert insert when isRenamed(insert.relationId()) -> {
                 // a renamed table's changes are not assembled (nor spilled)
             }
-            case PgoutputMessage.Update update when renamed.contains(update.relationId()) -> {
+            case PgoutputMessage.Update update when isRenamed(update.relationId()) -> {
             }
-            case PgoutputMessage.Delete delete when renamed.contains(delete.relationId()) -> {
+            case PgoutputMessage.Delete delete when isRenamed(delete.relationId()) -> {
             }
             case PgoutputMessage.Insert insert -> {
                 CapturedRelation captured = captured(insert.relationId());
@@ -130,7 +130,7 @@ final class TransactionAssembler {
             }
             case PgoutputMessage.Truncate truncate -> {
                 for (int relation : truncate.relationIds()) {
-                    if (!renamed.contains(relation)) {
+                    if (!isRenamed(relation)) {
                         add(truncate.xid(), Change.truncate(captured(relation).policy().schema()));
                     }
                 }
@@ -191,6 +191,11 @@ final class TransactionAssembler {
         } else {
             throw new IllegalStateException(cellId + ": a change arrived outside any transaction");
         }
+    }
+
+    /** Checked for every change: the empty set, the usual case, costs no boxing of the OID. */
+    private boolean isRenamed(int relationId) {
+        return !renamed.isEmpty() && renamed.contains(relationId);
     }
 
     private CapturedRelation captured(int relationId) {

@@ -1,8 +1,8 @@
 package io.cellpipe.core.spi;
 
 import io.cellpipe.core.model.Lsn;
-import io.cellpipe.core.model.Transaction;
 import io.cellpipe.core.model.TableId;
+import io.cellpipe.core.model.Transaction;
 import java.time.Instant;
 import java.util.Optional;
 
